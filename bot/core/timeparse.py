@@ -1,0 +1,163 @@
+"""Validation of the times and time zones subscribers type into commands.
+
+Both parsers are strict and predictable rather than clever: a wrong delivery time means a digest
+at 3 a.m., so anything doubtful is refused with a message that says what to type instead. Errors
+carry a message key and parameters, not just text, so the message catalog (and a Korean edition)
+can word them its own way; `MESSAGES` holds the English texts until they move there.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from datetime import time
+from functools import cache
+from typing import Final
+from zoneinfo import available_timezones
+
+MAX_INPUT_CHARS: Final = 100
+MAX_SUGGESTIONS: Final = 3
+
+MESSAGES: Final[dict[str, str]] = {
+    "time.empty": "Please give a time of day, e.g. 07:30 or 7:30pm.",
+    "time.too_long": "That is far too long to be a time of day — use HH:MM, e.g. 07:30.",
+    "time.format": "“{text}” is not a time I understand — use HH:MM, e.g. 07:30 or 7:30pm.",
+    "time.range": "{text} is not a time of day — use HH:MM, e.g. 07:30.",
+    "zone.empty": "Please give a time zone, e.g. Asia/Seoul or America/New_York.",
+    "zone.too_long": "That is far too long to be a time zone — use a name like Asia/Seoul.",
+    "zone.unknown": "I don't know the time zone “{text}”. Use a name like Asia/Seoul.",
+    "zone.suggest": "I don't know the time zone “{text}”. Did you mean: {suggestions}?",
+    "zone.offset": "Please name a place rather than an offset like “{text}”, e.g. Asia/Seoul: "
+    "a place's clock follows its summer time, an offset does not.",
+}
+
+# Not zones a subscriber can live in: the host's own zone, tzdata's placeholder, and the
+# alternative leap-second / POSIX trees some systems install next to the real names.
+_EXCLUDED_NAMES: Final = frozenset({"localtime", "posixrules", "Factory"})
+_EXCLUDED_PREFIXES: Final = ("posix/", "right/")
+# Etc/GMT+9 is UTC−9 (POSIX signs run backwards): never offer one to someone who typed "GMT+9".
+_NEVER_SUGGESTED: Final = re.compile(r"GMT[+-]", re.IGNORECASE)
+_OFFSET_RE: Final = re.compile(r"(?:utc|gmt)?\s*[+\-−]\s*[0-9]{1,2}(?::?[0-9]{2})?", re.IGNORECASE)
+
+# H, H:MM or HH:MM with an optional am/pm, or four digits HHMM (24-hour clock only).
+_CLOCK_RE: Final = re.compile(
+    r"(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2}))?\s*(?P<meridiem>[ap]\.?m\.?)?"
+    r"|(?P<hour4>[0-9]{2})(?P<minute4>[0-9]{2})",
+    re.IGNORECASE,
+)
+
+
+class TimeInputError(ValueError):
+    """A user's time or zone could not be accepted; `str()` is the English message."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(MESSAGES[key].format(**params))
+
+
+class TimeFormatError(TimeInputError):
+    pass
+
+
+class TimezoneError(TimeInputError):
+    def __init__(self, key: str, suggestions: tuple[str, ...] = (), **params: str) -> None:
+        self.suggestions = suggestions
+        super().__init__(key, suggestions=", ".join(suggestions), **params)
+
+
+def _clean(text: str, error: type[TimeInputError], kind: str) -> str:
+    """Trim the input and fold full-width digits and colons (CJK keyboards) to ASCII.
+
+    Overlong input is refused before any work is done on it and never echoed back; it is
+    measured again after folding, which can lengthen a string.
+    """
+    if len(text) > MAX_INPUT_CHARS:
+        raise error(f"{kind}.too_long")
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    if len(cleaned) > MAX_INPUT_CHARS:
+        raise error(f"{kind}.too_long")
+    if not cleaned:
+        raise error(f"{kind}.empty")
+    return cleaned
+
+
+def parse_hhmm(text: str) -> time:
+    """A local delivery time from "7:30", "07:30", "0730", "7pm" or "7:30 am"."""
+    cleaned = _clean(text, TimeFormatError, "time")
+    match = _CLOCK_RE.fullmatch(cleaned)
+    if match is None:
+        raise TimeFormatError("time.format", text=cleaned)
+    hour = int(match["hour"] or match["hour4"])
+    minute = int(match["minute"] or match["minute4"] or 0)
+    meridiem = (match["meridiem"] or "").lower()
+    if meridiem:
+        if not 1 <= hour <= 12:
+            raise TimeFormatError("time.range", text=cleaned)
+        hour = hour % 12 + (12 if meridiem.startswith("p") else 0)
+    if hour > 23 or minute > 59:
+        raise TimeFormatError("time.range", text=cleaned)
+    return time(hour, minute)
+
+
+@cache
+def known_timezones() -> frozenset[str]:
+    """Every IANA name a subscriber may choose (aliases such as Asia/Calcutta included)."""
+    return frozenset(
+        name
+        for name in available_timezones()
+        if name not in _EXCLUDED_NAMES and not name.startswith(_EXCLUDED_PREFIXES)
+    )
+
+
+@cache
+def _by_lower() -> dict[str, str]:
+    return {name.lower(): name for name in known_timezones()}
+
+
+@cache
+def _by_city() -> dict[str, tuple[str, ...]]:
+    """Last name component ("seoul", "new_york") → the zones named after it."""
+    cities: dict[str, list[str]] = {}
+    for name in sorted(known_timezones()):
+        cities.setdefault(name.rsplit("/", 1)[-1].lower(), []).append(name)
+    return {city: tuple(names) for city, names in cities.items()}
+
+
+def _normalise_zone(text: str) -> str:
+    """Spaces become "_" ("america / new york" → "america/new_york"), as IANA spells them."""
+    return "/".join("_".join(part.split()) for part in text.split("/"))
+
+
+def resolve_timezone(text: str) -> str:
+    """The canonical IANA name for what a subscriber typed, matched case-insensitively."""
+    cleaned = _clean(text, TimezoneError, "zone")
+    wanted = _normalise_zone(cleaned).lower()
+    name = _by_lower().get(wanted)
+    if name is not None:
+        return name
+    if _OFFSET_RE.fullmatch(cleaned):
+        raise TimezoneError("zone.offset", text=cleaned)
+    suggestions = _suggest(wanted)
+    if suggestions:
+        raise TimezoneError("zone.suggest", suggestions, text=cleaned)
+    raise TimezoneError("zone.unknown", text=cleaned)
+
+
+def _suggest(wanted: str) -> tuple[str, ...]:
+    """Up to three zones the subscriber probably meant, most likely first.
+
+    In order: the same name without a "posix/" or "right/" prefix, zones named after the city
+    typed ("Seoul"), then close spellings of the whole name ("asia/seol") or of the city.
+    """
+    zones, cities = _by_lower(), _by_city()
+    unprefixed = wanted.split("/", 1)[1] if wanted.startswith(_EXCLUDED_PREFIXES) else ""
+    city = wanted.rsplit("/", 1)[-1]
+    candidates = [zones[unprefixed]] if unprefixed in zones else []
+    candidates += cities.get(city, ())
+    candidates += (zones[n] for n in difflib.get_close_matches(wanted, zones, cutoff=0.8))
+    for near in difflib.get_close_matches(city, cities, cutoff=0.8):
+        candidates += cities[near]
+    safe = (name for name in candidates if not _NEVER_SUGGESTED.search(name))
+    return tuple(dict.fromkeys(safe))[:MAX_SUGGESTIONS]
