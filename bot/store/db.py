@@ -1,0 +1,151 @@
+"""The one SQLite connection a `Store` owns, its pragmas, and the only way to run statements.
+
+Every store module (and later the delivery queue) works inside `Database.write()` or
+`Database.read()`. Both take one asyncio lock: aiosqlite runs a connection's statements one at a
+time on its own thread, but two coroutines could still interleave their statements inside one
+transaction; the lock makes each block all-or-nothing. `write()` starts with `BEGIN IMMEDIATE`,
+so when two processes share the file (two sender instances) the second waits for the write lock
+(`busy_timeout`) instead of failing half-way; `read()` is a snapshot and never blocks writers
+under WAL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.store.errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+
+Parameters = Sequence[Any] | Mapping[str, Any]
+
+
+class Database:
+    """An open database file; create with `Database.connect`, finish with `close`."""
+
+    def __init__(self, path: Path, connection: aiosqlite.Connection) -> None:
+        self.path = path
+        self._connection: aiosqlite.Connection | None = connection
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def connect(cls, path: Path) -> Database:
+        """Open without writing a byte, and prove the file is a SQLite database by reading it."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Try plain sqlite3 first: a failed aiosqlite.connect leaves its worker thread
+            # reporting to an event loop that may be gone by then.
+            await asyncio.to_thread(_try_open, path)
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(f"cannot open database {path}: {error}") from error
+        connection.row_factory = aiosqlite.Row
+        db = cls(path, connection)
+        try:
+            await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await connection.execute("PRAGMA foreign_keys = ON")
+            await user_version(connection)
+        except sqlite3.DatabaseError as error:
+            await db.close(checkpoint=False)
+            raise StoreError(
+                f"{path} is not a SQLite database (SQLite says: {error}); "
+                "point briefbot at its own database file"
+            ) from error
+        return db
+
+    async def enable_wal(self) -> None:
+        """The first write to the file: readers stop blocking the writer and vice versa."""
+        connection = self._require_open()
+        row = await fetch_one(connection, "PRAGMA journal_mode = WAL")
+        mode = row[0] if row else None
+        if mode != "wal":
+            logger.warning("database %s runs in journal mode %s, not WAL", self.path, mode)
+        await connection.execute("PRAGMA synchronous = NORMAL")
+
+    @contextlib.asynccontextmanager
+    async def write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction: committed if the block ends normally, rolled back otherwise."""
+        async with self._transaction("BEGIN IMMEDIATE") as connection:
+            yield connection
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A consistent snapshot for reads that take more than one statement."""
+        async with self._transaction("BEGIN") as connection:
+            yield connection
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self, begin: str) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            connection = self._require_open()
+            try:
+                await connection.execute(begin)
+                yield connection
+                await connection.execute("COMMIT")
+            except BaseException:
+                # Also on cancellation, even one that hit while BEGIN still waited for another
+                # process's lock: statements run in order on aiosqlite's thread, so this ROLLBACK
+                # comes after whatever was already queued and the next transaction starts clean.
+                with contextlib.suppress(sqlite3.Error):  # there may be no transaction to end
+                    await connection.execute("ROLLBACK")
+                raise
+
+    async def close(self, *, checkpoint: bool = True) -> None:
+        """Wait for a running transaction, fold the WAL into the file, close. Idempotent."""
+        if self._connection is None:
+            return
+        async with self._lock:
+            connection, self._connection = self._connection, None
+            if connection is None:
+                return
+            try:
+                if checkpoint:
+                    # PASSIVE never waits for another process's readers; the last connection
+                    # to close folds in whatever is left.
+                    await connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            finally:
+                await connection.close()
+
+    def _require_open(self) -> aiosqlite.Connection:
+        if self._connection is None:
+            raise StoreError(f"database {self.path} is closed")
+        return self._connection
+
+
+def _try_open(path: Path) -> None:
+    sqlite3.connect(path).close()
+
+
+async def user_version(connection: aiosqlite.Connection) -> int:
+    """The schema version in the file header; reading it changes nothing."""
+    row = await fetch_one(connection, "PRAGMA user_version")
+    return int(row[0]) if row else 0
+
+
+async def fetch_one(
+    connection: aiosqlite.Connection, sql: str, parameters: Parameters = ()
+) -> sqlite3.Row | None:
+    async with connection.execute(sql, parameters) as cursor:
+        return await cursor.fetchone()
+
+
+async def fetch_all(
+    connection: aiosqlite.Connection, sql: str, parameters: Parameters = ()
+) -> list[sqlite3.Row]:
+    return list(await connection.execute_fetchall(sql, parameters))
+
+
+async def changes(connection: aiosqlite.Connection, sql: str, parameters: Parameters = ()) -> int:
+    """Run one write statement and say how many rows it touched."""
+    async with connection.execute(sql, parameters) as cursor:
+        return cursor.rowcount

@@ -1,0 +1,81 @@
+"""Anonymous prayer counts: how many chats prayed a prayer point on a day.
+
+`prayers` remembers which chat prayed what on which day only so a second tap is not counted
+twice; `prayer_tallies` holds the counts and names nobody. Whether someone prays is sensitive,
+so `prune` lets the operator drop the per-chat rows once a day is over everywhere; the counts
+stay. Rows are keyed by address, not chat pk, because the button can be tapped in a chat that
+never subscribed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import aiosqlite
+
+from bot.core.address import Address
+from bot.store.db import changes, fetch_one
+from bot.store.records import day_text
+
+
+async def record_prayer(
+    connection: aiosqlite.Connection, address: Address, prayer_id: str, day: date
+) -> tuple[bool, int]:
+    """(whether this chat is newly counted, how many chats prayed it that day)."""
+    added = await changes(
+        connection,
+        "INSERT OR IGNORE INTO prayers (prayer_id, day, platform, chat_id) VALUES (?, ?, ?, ?)",
+        (prayer_id, day_text(day), address.platform, address.chat_id),
+    )
+    if added:
+        await connection.execute(
+            """
+            INSERT INTO prayer_tallies (prayer_id, day, chats) VALUES (?, ?, 1)
+            ON CONFLICT (prayer_id, day) DO UPDATE SET chats = chats + 1
+            """,
+            (prayer_id, day_text(day)),
+        )
+    return bool(added), await prayer_count(connection, prayer_id, day)
+
+
+async def prayer_count(connection: aiosqlite.Connection, prayer_id: str, day: date) -> int:
+    row = await fetch_one(
+        connection,
+        "SELECT chats FROM prayer_tallies WHERE prayer_id = ? AND day = ?",
+        (prayer_id, day_text(day)),
+    )
+    return row["chats"] if row else 0
+
+
+async def prune(connection: aiosqlite.Connection, before: date) -> int:
+    """Forget who prayed on days before `before`; returns how many rows went."""
+    return await changes(connection, "DELETE FROM prayers WHERE day < ?", (day_text(before),))
+
+
+async def move(connection: aiosqlite.Connection, old: Address, new: Address) -> None:
+    """Re-key `old`'s prayers to `new`; a day both prayed is one chat, so counted once."""
+    both = (old.platform, old.chat_id, new.platform, new.chat_id)
+    await connection.execute(
+        """
+        UPDATE prayer_tallies SET chats = chats - 1
+        WHERE (prayer_id, day) IN (
+            SELECT o.prayer_id, o.day FROM prayers AS o JOIN prayers AS n USING (prayer_id, day)
+            WHERE o.platform = ? AND o.chat_id = ? AND n.platform = ? AND n.chat_id = ?)
+        """,
+        both,
+    )
+    await connection.execute(
+        "UPDATE OR IGNORE prayers SET platform = ?, chat_id = ? "
+        "WHERE platform = ? AND chat_id = ?",
+        (new.platform, new.chat_id, old.platform, old.chat_id),
+    )
+    await forget(connection, old)
+
+
+async def forget(connection: aiosqlite.Connection, address: Address) -> int:
+    """Drop the record of this chat's prayers; the anonymous counts stay."""
+    return await changes(
+        connection,
+        "DELETE FROM prayers WHERE platform = ? AND chat_id = ?",
+        (address.platform, address.chat_id),
+    )
