@@ -1,0 +1,89 @@
+"""The questions chat commands ask of the content: topics by loose name, entries, search.
+
+A `Catalog` is built once from a loaded `Library` and never changes; a reload builds a new
+one and swaps it in, so a command in flight always sees one consistent library. Everything a
+query needs is indexed at construction so each command is a dictionary lookup or a short
+search, whatever the size of the library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.catalog.model import Brief, Entry, Library, Prayer, Topic
+from bot.catalog.names import TopicNames
+from bot.catalog.search import SearchHit, SearchIndex
+
+TITLE_WEIGHT = 3
+
+
+class Catalog:
+    """Read-only lookups over one library."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+        self._names = TopicNames()
+        for topic in library.topics:
+            for name in (topic.slug, *topic.aliases):
+                self._names.add(name, topic.slug)
+        self._entries: dict[str, Entry] = {e.id: e for e in (*library.briefs, *library.prayers)}
+        latest_first = sorted(library.briefs, key=lambda b: (b.date, b.id), reverse=True)
+        self._briefs_by_topic = _by_topic(library.topics, latest_first)
+        self._prayers_by_topic = _by_topic(library.topics, library.prayers)
+        self._index = SearchIndex(tuple(self._entries.values()), self._texts)
+
+    @property
+    def library(self) -> Library:
+        return self._library
+
+    @property
+    def topics(self) -> tuple[Topic, ...]:
+        return self._library.topics
+
+    @property
+    def briefs(self) -> tuple[Brief, ...]:
+        return self._library.briefs
+
+    @property
+    def prayers(self) -> tuple[Prayer, ...]:
+        return self._library.prayers
+
+    def topic(self, name: str) -> Topic | None:
+        """The topic with this slug or alias, however it is cased or spaced."""
+        slug = self._names.slug_for(name)
+        return self._library.topic_by_slug[slug] if slug else None
+
+    def suggest_topics(self, name: str, n: int = 3) -> list[Topic]:
+        """Topics whose names look like a mistyped `name`, best first."""
+        return [self._library.topic_by_slug[slug] for slug in self._names.suggest(name, n)]
+
+    def briefs_for(self, name: str) -> list[Brief]:
+        """The topic's briefs, latest first (by date, then id); [] for an unknown topic."""
+        return list(self._briefs_by_topic.get(self._names.slug_for(name) or "", ()))
+
+    def prayers_for(self, name: str) -> list[Prayer]:
+        """The topic's prayer points in the order the editors wrote them."""
+        return list(self._prayers_by_topic.get(self._names.slug_for(name) or "", ()))
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self._entries.get(entry_id)
+
+    def search(self, query: str, limit: int = 10) -> list[SearchHit[Entry]]:
+        """Briefs and prayer points matching any word of `query`, best first."""
+        return self._index.search(query, limit)
+
+    def _texts(self, entry: Entry) -> Iterable[tuple[str, int]]:
+        """What search sees of an entry; words in the title count triple."""
+        if isinstance(entry, Prayer):
+            return [(entry.title or "", TITLE_WEIGHT), (entry.text, 1)]
+        topic_titles = (self._library.topic_by_slug[slug].title for slug in entry.topics)
+        body = " ".join([entry.summary, *entry.sources, *topic_titles])
+        return [(entry.title, TITLE_WEIGHT), (body, 1)]
+
+
+def _by_topic(topics: Iterable[Topic], entries: Iterable[Entry]) -> dict[str, tuple]:
+    grouped: dict[str, list[Entry]] = {topic.slug: [] for topic in topics}
+    for entry in entries:
+        for slug in entry.topics:
+            grouped[slug].append(entry)
+    return {slug: tuple(found) for slug, found in grouped.items()}

@@ -1,0 +1,99 @@
+"""Reading briefs and prayer points: which fields each kind has and what makes one valid.
+
+The loader hands each entry's fields here once its id has been read (ids are the loader's
+business, being unique across all files); these functions check the rest and build the
+frozen value object, or return None when anything was reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.catalog.fields import Fields
+from bot.catalog.model import Brief, Entry, Prayer
+from bot.catalog.names import TopicNames
+
+SUMMARY_WORDS = (40, 120)
+
+
+def read_brief(fields: Fields, entry_id: str | None, topics: TopicNames | None) -> Brief | None:
+    title = fields.text("title", one_line=True)
+    summary = fields.text("summary")
+    if summary is not None:
+        _check_words(fields, summary)
+    date = fields.date("date")
+    slugs = _topic_slugs(fields, topics)
+    sources = fields.texts("sources")
+    link = fields.link("link")
+    send_on = fields.send_on("send_on")
+    if fields.failed or entry_id is None:
+        return None
+    return Brief(
+        entry_id, title, summary, date, slugs, tuple(s for s, _ in sources), link, send_on
+    )
+
+
+def read_prayer(fields: Fields, entry_id: str | None, topics: TopicNames | None) -> Prayer | None:
+    title = fields.text("title", required=False, one_line=True)
+    text = fields.text("text")
+    slugs = _topic_slugs(fields, topics)
+    send_on = fields.send_on("send_on")
+    if fields.failed or entry_id is None:
+        return None
+    return Prayer(entry_id, text, slugs, title, send_on)
+
+
+@dataclass(frozen=True)
+class EntryKind:
+    """What the loader needs to know to read one kind of entry from its folder."""
+
+    name: str
+    folder: str
+    fields: tuple[str, ...]
+    read: Callable[[Fields, str | None, TopicNames | None], Entry | None]
+
+
+BRIEF = EntryKind(
+    "brief",
+    "briefs",
+    ("id", "title", "summary", "date", "topics", "sources", "link", "send_on"),
+    read_brief,
+)
+PRAYER = EntryKind("prayer", "prayers", ("id", "title", "text", "topics", "send_on"), read_prayer)
+
+
+def plain_length(entry: Entry) -> int:
+    """A rough size of an entry as sent, for when no renderer is given to measure it exactly."""
+    if isinstance(entry, Brief):
+        parts = [entry.title, entry.summary, *entry.sources, entry.link or ""]
+    else:
+        parts = [entry.title or "", entry.text]
+    return sum(map(len, parts))
+
+
+def _check_words(fields: Fields, summary: str) -> None:
+    low, high = SUMMARY_WORDS
+    count = len(summary.split())
+    if not low <= count <= high:
+        node = fields.node("summary", required=False)
+        fields.problem(node, f"summary has {count} words; it must have {low}–{high}")
+
+
+def _topic_slugs(fields: Fields, topics: TopicNames | None) -> tuple[str, ...] | None:
+    """The entry's topics as slugs (aliases accepted), each unknown one reported with a guess."""
+    items = fields.texts("topics")
+    if items is None:
+        return None
+    if topics is None:
+        return tuple(dict.fromkeys(name for name, _ in items))
+    slugs = []
+    for name, node in items:
+        slug = topics.slug_for(name)
+        if slug is None:
+            guesses = topics.suggest(name, n=1)
+            hint = f" (did you mean '{guesses[0]}'?)" if guesses else ""
+            fields.problem(node, f"unknown topic '{name}'{hint}")
+        else:
+            slugs.append(slug)
+    return tuple(dict.fromkeys(slugs))

@@ -1,0 +1,173 @@
+"""Loading the content folder into a `Library`, reporting every problem in one run.
+
+An editor who fixes one mistake only to be shown the next one gives up, so the loader keeps
+going past each problem and returns them all, each with file and line; the library itself is
+returned only when there is none, so a broken edit can never reach subscribers. Layout and
+format: notes/content_format.md (topics.yaml, briefs/*.yaml, prayers/*.yaml; `.yml` too).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from bot.catalog.entries import BRIEF, PRAYER, EntryKind, plain_length
+from bot.catalog.fields import Fields, Report, describe, line_of
+from bot.catalog.model import Entry, Library, Topic
+from bot.catalog.names import TopicNames
+from bot.catalog.problems import Problem
+from bot.catalog.topics import read_topics
+from bot.catalog.yamlsource import read_yaml
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_LIMIT = 4096
+_SUFFIXES = (".yaml", ".yml")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The library when the content is sound; otherwise None and everything that is wrong."""
+
+    library: Library | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_library(
+    root: Path,
+    *,
+    max_rendered: Callable[[Entry], int] | None = None,
+    limit: int = TELEGRAM_LIMIT,
+) -> LoadResult:
+    """Read and check the whole library under `root`; `max_rendered` sizes an entry as sent."""
+    root = Path(root)
+    if not root.is_dir():
+        return LoadResult(None, [Problem(root, 0, "the content folder does not exist")])
+    reader = _Reader(max_rendered or plain_length, limit)
+    topics, names = reader.topics(root / "topics.yaml")
+    briefs = reader.entries(root, BRIEF, names)
+    prayers = reader.entries(root, PRAYER, names)
+    if reader.problems:
+        log.info("content in %s has %d problem(s)", root, len(reader.problems))
+        return LoadResult(None, reader.problems)
+    library = Library(tuple(topics), tuple(briefs), tuple(prayers))
+    log.info(
+        "loaded %d topics, %d briefs, %d prayers from %s",
+        len(topics),
+        len(briefs),
+        len(prayers),
+        root,
+    )
+    return LoadResult(library)
+
+
+class _Reader:
+    """What spans files during one load: the problems so far and where each id was first seen."""
+
+    def __init__(self, measure: Callable[[Entry], int], limit: int) -> None:
+        self.problems: list[Problem] = []
+        self._measure = measure
+        self._limit = limit
+        self._first_seen: dict[str, tuple[Path, int]] = {}
+
+    def topics(self, path: Path) -> tuple[list[Topic], TopicNames | None]:
+        if not path.is_file():
+            self.problems.append(Problem(path, 0, "the topics file is missing"))
+            return [], None
+        return self._read(path, read_topics) or ([], None)
+
+    def entries(self, root: Path, kind: EntryKind, names: TopicNames | None) -> list[Entry]:
+        entries: list[Entry] = []
+        for path in _content_files(root / kind.folder):
+            read = partial(self._entries_in, path=path, kind=kind, names=names)
+            entries.extend(self._read(path, read) or ())
+        return entries
+
+    def _read(self, path: Path, handle: Callable[[Node, Report], T]) -> T | None:
+        """Run `handle` over the file's node tree; file problems are kept in line order."""
+        node, problems = read_yaml(path)
+
+        def report(line: int, message: str) -> None:
+            problems.append(Problem(path, line, message))
+
+        result = handle(node, report) if node is not None else None
+        problems.sort(key=lambda problem: problem.line)
+        self.problems.extend(problems)
+        return result
+
+    def _entries_in(
+        self, node: Node, report: Report, *, path: Path, kind: EntryKind, names: TopicNames | None
+    ) -> list[Entry]:
+        entries = []
+        for item in _entry_nodes(node, report, kind):
+            fields = Fields(item, kind.fields, report)
+            entry_id = fields.slug("id")
+            if entry_id is not None:
+                self._check_unique(fields, entry_id, (path, fields.line))
+            entry = kind.read(fields, entry_id, names)
+            if entry is not None:
+                self._check_size(fields, kind, entry)
+            if not fields.failed:
+                entries.append(entry)
+        return entries
+
+    def _check_unique(self, fields: Fields, entry_id: str, where: tuple[Path, int]) -> None:
+        first = self._first_seen.setdefault(entry_id, where)
+        if first != where:
+            fields.problem(
+                fields.node("id", required=False),
+                f"duplicate id '{entry_id}' (first used at {first[0]}:{first[1]})",
+            )
+
+    def _check_size(self, fields: Fields, kind: EntryKind, entry: Entry) -> None:
+        size = self._measure(entry)
+        if size > self._limit:
+            fields.problem(
+                None,
+                f"{kind.name} '{entry.id}' is too long for one message: "
+                f"{size} characters, the limit is {self._limit}",
+            )
+
+
+def _entry_nodes(node: Node, report: Report, kind: EntryKind) -> list[MappingNode]:
+    """The entries of one file, which holds either one entry or a list of them."""
+    if isinstance(node, MappingNode):
+        return [node]
+    if not isinstance(node, SequenceNode):
+        report(
+            line_of(node),
+            f"expected a {kind.name} (fields) or a list of {kind.folder}, not {describe(node)}",
+        )
+        return []
+    if not node.value:
+        report(line_of(node), f"the list holds no {kind.folder}")
+    entries = []
+    for item in node.value:
+        if isinstance(item, MappingNode):
+            entries.append(item)
+        else:
+            report(
+                line_of(item),
+                f"each {kind.name} must be a mapping of fields, not {describe(item)}",
+            )
+    return entries
+
+
+def _content_files(folder: Path) -> list[Path]:
+    """YAML files under `folder`, in a stable order; hidden files and other files are skipped."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.suffix in _SUFFIXES
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        and path.is_file()
+    )

@@ -1,0 +1,105 @@
+"""The content library's value objects: topics, briefs, prayer points.
+
+They are frozen so a loaded library can be shared between the chat handlers, the digest
+composer and the delivery engine without anyone mutating it under the others' feet; a reload
+builds a whole new `Library` and swaps it in at once.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day, as precise as the source allows.
+
+    Ordering puts less precise dates before more precise ones in the same period, which is what
+    "latest first" wants: "June 2019" sorts before "14 June 2019".
+    """
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    def __str__(self) -> str:
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def human(self) -> str:
+        """Render for readers, e.g. '14 June 2019', 'June 2019', '2019'."""
+        if self.day:
+            return f"{self.day} {calendar.month_name[self.month]} {self.year}"
+        if self.month:
+            return f"{calendar.month_name[self.month]} {self.year}"
+        return str(self.year)
+
+
+@dataclass(frozen=True)
+class SendOn:
+    """The day an entry is due: one calendar date, or the same month-day every year."""
+
+    month: int
+    day: int
+    year: int | None = None
+
+    def matches(self, day: date) -> bool:
+        if self.year is not None and self.year != day.year:
+            return False
+        return (self.month, self.day) == (day.month, day.day)
+
+    def __str__(self) -> str:
+        if self.year is None:
+            return f"{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    title: str
+    description: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Brief:
+    id: str
+    title: str
+    summary: str
+    date: PartialDate
+    topics: tuple[str, ...]
+    sources: tuple[str, ...]
+    link: str | None = None
+    send_on: SendOn | None = None
+
+
+@dataclass(frozen=True)
+class Prayer:
+    id: str
+    text: str
+    topics: tuple[str, ...]
+    title: str | None = None
+    send_on: SendOn | None = None
+
+
+Entry = Brief | Prayer
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything the bot can say about North Korea, in the order the editors wrote it."""
+
+    topics: tuple[Topic, ...] = ()
+    briefs: tuple[Brief, ...] = ()
+    prayers: tuple[Prayer, ...] = ()
+    topic_by_slug: dict[str, Topic] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.topic_by_slug:
+            object.__setattr__(self, "topic_by_slug", {t.slug: t for t in self.topics})

@@ -1,0 +1,55 @@
+"""Reading one content file into a YAML node tree that remembers where everything was.
+
+The loader works on composed nodes rather than constructed Python values for two reasons:
+each node carries its line, so every problem can point at the spot to fix; and nothing is
+converted behind our back (PyYAML would turn `2019-02-30` into an exception, `No` into False
+and `2019-06` into a string but `2019-06-14` into a date), so the field readers see exactly the
+text the editor typed. libyaml's C composer is used when PyYAML was built with it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from yaml.nodes import Node
+
+from bot.catalog.problems import Problem
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path) -> tuple[Node | None, list[Problem]]:
+    """Compose `path`; on failure return no node and the one problem that stopped reading."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(path, 0, f"cannot read the file: {exc.strerror}")]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [Problem(path, line, "the file is not UTF-8 text; save it as UTF-8")]
+    try:
+        node = yaml.compose(data, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        return None, [Problem(path, _error_line(exc), _syntax_message(exc))]
+    except yaml.YAMLError as exc:  # a ReaderError: a character YAML forbids
+        position = getattr(exc, "position", 0)
+        line = data.count(b"\n", 0, position) + 1
+        return None, [Problem(path, line, f"YAML cannot read this file: {exc.reason}")]
+    if node is None:
+        return None, [Problem(path, 1, "the file is empty")]
+    return node, []
+
+
+def _error_line(exc: yaml.MarkedYAMLError) -> int:
+    mark = exc.problem_mark or exc.context_mark
+    return mark.line + 1 if mark else 1
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+    message = f"YAML syntax error: {exc.problem or exc.context}"
+    if exc.context and exc.problem and exc.context_mark:
+        message += f" ({exc.context} on line {exc.context_mark.line + 1})"
+    return message
