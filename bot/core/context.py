@@ -1,0 +1,105 @@
+"""The services a handler may use, and the per-request view of them.
+
+`Services` is built once by `bot.bootstrap`; a `Context` wraps it for one request so handlers
+can ask "what is this chat's record?" or "what day is it there?" without repeating lookups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from bot.catalog.catalog import Catalog
+from bot.catalog.live import LiveCatalog
+from bot.clock import Clock
+from bot.core.request import Request
+from bot.delivery.schedule import local_date
+from bot.store import ChatRecord, Store
+from bot.store.outbox import Outbox
+
+
+@dataclass(frozen=True)
+class CoreSettings:
+    default_time: time = time(7, 0)
+    default_timezone: str = "UTC"
+    max_briefs: int = 2
+    operators: frozenset[tuple[str, str]] = frozenset()
+    protect_content: bool = False
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass
+class Services:
+    store: Store
+    outbox: Outbox
+    catalog: LiveCatalog
+    clock: Clock
+    settings: CoreSettings = field(default_factory=CoreSettings)
+    platforms: tuple[str, ...] = ()  # platforms the delivery engine sends on
+    queued: Callable[[], None] = _nothing  # tells the delivery engine new rows are waiting
+
+
+class Context:
+    def __init__(self, services: Services, request: Request) -> None:
+        self.services = services
+        self.request = request
+        self._chat: ChatRecord | None = None
+        self._looked_up = False
+
+    @property
+    def store(self) -> Store:
+        return self.services.store
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.services.catalog.current
+
+    @property
+    def settings(self) -> CoreSettings:
+        return self.services.settings
+
+    @property
+    def now(self) -> datetime:
+        return self.services.clock.now()
+
+    @property
+    def is_operator(self) -> bool:
+        user = self.request.user_id
+        return (
+            user is not None and (self.request.address.platform, user) in self.settings.operators
+        )
+
+    async def chat(self) -> ChatRecord | None:
+        """This chat's stored record, if it has one (looked up once per request)."""
+        if not self._looked_up:
+            self._chat = await self.store.get_chat(self.request.address)
+            self._looked_up = True
+        return self._chat
+
+    async def ensure_chat(self) -> ChatRecord:
+        """The chat's record, created unsubscribed with the default settings if missing."""
+        chat = await self.chat()
+        if chat is None:
+            chat = await self.store.ensure_chat(
+                self.request.address,
+                self.request.kind,
+                delivery_time=self.settings.default_time,
+                timezone=self.settings.default_timezone,
+            )
+            self.remember(chat)
+        return chat
+
+    def remember(self, chat: ChatRecord | None) -> None:
+        self._chat, self._looked_up = chat, True
+
+    async def zone(self) -> str:
+        chat = await self.chat()
+        return chat.timezone if chat else self.settings.default_timezone
+
+    async def today(self) -> date:
+        """The chat's local date: 'today' means the reader's today, not the server's."""
+        return local_date(self.now, await self.zone())

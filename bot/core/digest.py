@@ -1,0 +1,107 @@
+"""Choosing what goes into one chat's digest for one local date.
+
+Composition is a pure function of (library, date, what the chat already received before that
+date, the topics it follows), so the digest a subscriber gets at 07:00 is the one `/today`
+showed at 06:00, and a resend after a crash is the same digest, not a new one.
+
+The rotation is shared: every day has a position in the library, and each chat takes the
+first entries from that position on that it has not seen yet. New and old subscribers
+therefore mostly read the same brief on the same day (a church group can talk about it), yet
+nobody gets a repeat until they have seen everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from bot.catalog.model import Brief, Library, Prayer
+
+E = TypeVar("E", Brief, Prayer)
+
+
+@dataclass(frozen=True)
+class Digest:
+    day: date
+    briefs: tuple[Brief, ...]
+    prayer: Prayer | None
+
+    @property
+    def entry_ids(self) -> tuple[str, ...]:
+        ids = [b.id for b in self.briefs]
+        if self.prayer is not None:
+            ids.append(self.prayer.id)
+        return tuple(ids)
+
+
+def compose(
+    library: Library,
+    day: date,
+    *,
+    received: Mapping[str, date] | None = None,
+    follows: Iterable[str] = (),
+    max_briefs: int = 2,
+) -> Digest:
+    """Pick up to `max_briefs` briefs and one prayer point for `day`.
+
+    `received` maps entry ids to the last day the chat got them, and must only hold days
+    before `day` (the store's `received_before`), which is what keeps this deterministic.
+    """
+    seen = dict(received or {})
+    followed = frozenset(follows)
+    briefs = _pick(library.briefs, day, seen, followed, max_briefs)
+    wanted = [t for b in briefs for t in b.topics]
+    prayers = _pick(
+        library.prayers, day, seen, frozenset(wanted) or followed, 1, prefer_order=wanted
+    )
+    return Digest(day=day, briefs=tuple(briefs), prayer=prayers[0] if prayers else None)
+
+
+def _pick(
+    entries: Sequence[E],
+    day: date,
+    seen: Mapping[str, date],
+    preferred_topics: frozenset[str],
+    count: int,
+    prefer_order: Sequence[str] = (),
+) -> list[E]:
+    """Dated entries first, then the day's rotation: unseen before seen, preferred before not."""
+    if count <= 0 or not entries:
+        return []
+    dated = [e for e in entries if e.send_on is not None and e.send_on.matches(day)]
+    chosen = dated[:count]
+    if len(chosen) == count:
+        return chosen
+    undated = [e for e in entries if e.send_on is None]
+    rotation = _rotate(undated, day)
+    taken = {e.id for e in chosen}
+    topic_rank = {t: i for i, t in enumerate(dict.fromkeys(prefer_order))}
+
+    def rank(item: tuple[int, E]) -> tuple[int, date, int, int]:
+        position, entry = item
+        # Least recently seen first once everything has been seen: date.min for "never".
+        last_seen = seen.get(entry.id, date.min)
+        matches = [
+            topic_rank.get(t, len(topic_rank)) for t in entry.topics if t in preferred_topics
+        ]
+        preference = min(matches) if matches else len(topic_rank) + 1
+        return (0 if entry.id not in seen else 1, last_seen, preference, position)
+
+    ordered = sorted(enumerate(rotation), key=rank)
+    for _, entry in ordered:
+        if len(chosen) == count:
+            break
+        if entry.id not in taken:
+            chosen.append(entry)
+            taken.add(entry.id)
+    return chosen
+
+
+def _rotate(entries: Sequence[E], day: date) -> list[E]:
+    """The library as seen from `day`: it starts one step further along each day."""
+    if not entries:
+        return []
+    start = day.toordinal() % len(entries)
+    return [*entries[start:], *entries[:start]]

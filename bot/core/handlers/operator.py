@@ -1,0 +1,78 @@
+"""Operator commands: /stats and /reload. The dispatcher has already checked who asks."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from bot.core.context import Context
+from bot.core.messages import t
+from bot.core.reply import Heading, Meta, Paragraph, Part, Reply, text_reply
+from bot.store import StoreStats
+from bot.store.outbox import DeliveryStats
+
+MAX_PROBLEMS_SHOWN = 15
+
+
+async def stats(ctx: Context, args: str) -> Reply:
+    """Show subscribers, today's queue and failures, and today's prayers."""
+    midnight = ctx.now.replace(hour=0, minute=0, second=0, microsecond=0)
+    figures = await ctx.store.stats(today=await ctx.today())
+    return stats_reply(figures, await ctx.services.outbox.stats(since=midnight))
+
+
+def stats_reply(figures: StoreStats, delivery: DeliveryStats) -> Reply:
+    """The figures as a reply; `briefbot stats` prints the same thing as plain text."""
+    parts: list[Part] = [Heading(t("stats.title"))]
+    if not figures.platforms:
+        parts.append(Paragraph(t("stats.none")))
+    for platform, counts in sorted(figures.platforms.items()):
+        parts.append(Paragraph(t("stats.platform", platform=platform, **asdict(counts))))
+    parts += _ranked("stats.zones", figures.subscribed_by_timezone)
+    parts += _ranked("stats.topics", figures.subscribed_by_topic)
+    prayers = figures.prayers
+    parts.append(Paragraph(t("stats.prayers", today=prayers.today, total=prayers.total)))
+    parts += _ranked("stats.top_prayers", dict(prayers.top_today))
+    parts += _delivery(delivery)
+    return Reply(parts=tuple(parts))
+
+
+def _delivery(delivery: DeliveryStats) -> list[Part]:
+    parts: list[Part] = [Meta(t("stats.queue"))]
+    for platform, states in sorted(delivery.by_state.items()):
+        summary = ", ".join(f"{n} {state}" for state, n in sorted(states.items()))
+        parts.append(Paragraph(t("stats.queue.line", platform=platform, states=summary)))
+    if delivery.failures:
+        parts.append(Meta(t("stats.failures")))
+        for platform, state, reason, count in delivery.failures[:10]:
+            line = t(
+                "stats.failure.line", platform=platform, state=state, reason=reason, count=count
+            )
+            parts.append(Paragraph(line))
+    return parts if len(parts) > 1 else []
+
+
+def _ranked(title: str, counts: dict[str, int], top: int = 10) -> list[Part]:
+    if not counts:
+        return []
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
+    return [Meta(t(title)), *(Paragraph(t("stats.line", name=n, count=c)) for n, c in ranked)]
+
+
+async def reload(ctx: Context, args: str) -> Reply:
+    """Reload the content; on failure keep serving the old library and list the problems."""
+    result = ctx.services.catalog.reload()
+    if result.library is None:
+        problems = [str(p) for p in result.problems]
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        if len(problems) > len(shown):
+            shown.append(t("reload.more", count=len(problems) - len(shown)))
+        return text_reply(t("reload.failed", count=len(problems)), *shown)
+    library = result.library
+    return text_reply(
+        t(
+            "reload.ok",
+            briefs=len(library.briefs),
+            prayers=len(library.prayers),
+            topics=len(library.topics),
+        )
+    )

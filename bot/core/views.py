@@ -1,0 +1,71 @@
+"""How library entries look as reply parts: a brief, a prayer point, a whole digest.
+
+One place decides the layout, so a digest sent by the scheduler, `/today`, `/topic` and
+`briefbot preview` all look alike on every platform.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.catalog.model import Brief, Prayer
+from bot.core.digest import Digest
+from bot.core.messages import t
+from bot.core.reply import Button, Heading, Link, Meta, Paragraph, Part, Reply, Separator
+
+PRAYED_ACTION = "prayed:"
+NAMED_SUFFIX = ":t"
+
+
+def long_date(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def brief_parts(brief: Brief) -> list[Part]:
+    parts: list[Part] = [
+        Heading(brief.title),
+        Paragraph(brief.summary),
+        Meta(t("brief.meta", date=brief.date.human(), sources=", ".join(brief.sources))),
+    ]
+    if brief.link:
+        parts.append(Link(t("brief.link"), brief.link))
+    return parts
+
+
+def prayer_parts(prayer: Prayer, heading: str | None = None) -> list[Part]:
+    parts: list[Part] = [Heading(heading or prayer.title or t("digest.prayer"))]
+    if heading and prayer.title:
+        parts.append(Meta(prayer.title))
+    parts.append(Paragraph(prayer.text))
+    return parts
+
+
+def entry_parts(entry: Brief | Prayer) -> list[Part]:
+    """The parts of one entry on its own (used to check it fits in one message)."""
+    return brief_parts(entry) if isinstance(entry, Brief) else prayer_parts(entry)
+
+
+def prayed_button(prayer: Prayer, count: int, named: bool = False) -> Button:
+    """The "I prayed" button; `named` adds the prayer's title when several share a message."""
+    label = t("button.prayed.count", count=count) if count else t("button.prayed")
+    if named and prayer.title:
+        label = t("button.prayed.named", label=label, title=prayer.title)
+    return Button(label, PRAYED_ACTION + prayer.id + (NAMED_SUFFIX if named else ""))
+
+
+def prayer_buttons(
+    prayer: Prayer | None, count: int, named: bool = False
+) -> tuple[tuple[Button, ...], ...]:
+    return ((prayed_button(prayer, count, named),),) if prayer else ()
+
+
+def digest_reply(digest: Digest, prayed_count: int = 0) -> Reply:
+    """The daily digest: a title, each brief, then the prayer point with its button."""
+    if not digest.briefs and digest.prayer is None:
+        return Reply(parts=(Paragraph(t("digest.empty")),))
+    parts: list[Part] = [Heading(t("digest.title", date=long_date(digest.day)))]
+    for brief in digest.briefs:
+        parts += [Separator(), *brief_parts(brief)]
+    if digest.prayer is not None:
+        parts += [Separator(), *prayer_parts(digest.prayer, heading=t("digest.prayer"))]
+    return Reply(parts=tuple(parts), buttons=prayer_buttons(digest.prayer, prayed_count))
