@@ -1,0 +1,267 @@
+"""The delivery engine: turn due chats into queue rows, and drain the queue platform by platform.
+
+The database is the truth. A tick enqueues (idempotently) and moves each chat's due time on;
+each platform's drain loop claims the oldest ready rows, paces them within the platform's
+limits, sends, and records every accepted message before the next one. At most `concurrency`
+messages per platform are on the wire at any moment, and only those can be sent twice if the
+process is killed; everything else resumes exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from secrets import token_hex
+from typing import Protocol
+
+from bot.catalog.live import LiveCatalog
+from bot.clock import Clock
+from bot.core.address import Address
+from bot.core.daily import digest_for, record_sent
+from bot.core.digest import Digest
+from bot.core.messages import t
+from bot.core.reply import Heading, Paragraph, Reply
+from bot.core.views import digest_reply
+from bot.delivery.limits import Limits, Pacer
+from bot.delivery.outcomes import Delivered, Failed, Gone, Moved, Outcome, Retry, RetryAfter
+from bot.delivery.planner import planner
+from bot.store import Store
+from bot.store.outbox import BROADCAST, EnqueueResult, Job, Outbox
+
+log = logging.getLogger(__name__)
+
+MAX_FLOOD_WAITS = 10  # 429s in a row for one message before it goes back to the queue
+
+
+class PlatformSender(Protocol):
+    """What an adapter provides so the engine can deliver on its platform."""
+
+    platform: str
+    limits: Limits
+
+    def render(self, reply: Reply) -> Sequence[object]:
+        """The platform messages for a reply, in order (buttons on the last)."""
+
+    async def send(self, chat_id: str, message: object) -> Outcome:
+        """Send one message and say what happened; never raises for platform errors."""
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    catch_up: timedelta = timedelta(hours=6)
+    max_attempts: int = 6
+    backoff_seconds: float = 2.0
+    concurrency: int = 8
+    batch: int = 200
+    claim_timeout: timedelta = timedelta(seconds=120)
+    poll_seconds: float = 1.0
+    max_briefs: int = 2
+    protect_content: bool = False
+
+
+class DeliveryEngine:
+    def __init__(
+        self,
+        store: Store,
+        outbox: Outbox,
+        catalog: LiveCatalog,
+        senders: Sequence[PlatformSender],
+        clock: Clock,
+        settings: EngineSettings,
+    ) -> None:
+        self.store = store
+        self.outbox = outbox
+        self.catalog = catalog
+        self.senders = {s.platform: s for s in senders}
+        self.clock = clock
+        self.settings = settings
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{token_hex(3)}"
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._tasks: list[asyncio.Task] = []
+        self._active: dict[str, dict[int, asyncio.Task]] = {p: {} for p in self.senders}
+        self._inflight: dict[str, asyncio.Semaphore] = {}
+        self.flood_waits = 0
+
+    # Scheduling
+
+    async def tick(self) -> EnqueueResult:
+        """Enqueue every chat that is due now; safe to run twice or from two processes."""
+        now = self.clock.now()
+        result = await self.outbox.enqueue_due(self.senders, planner(now, self.settings.catch_up))
+        if result.skipped:
+            log.warning(
+                "skipped %d digest(s) whose time passed beyond the catch-up window", result.skipped
+            )
+        if result.enqueued:
+            log.info("enqueued %d digest(s)", result.enqueued)
+            self.wake()
+        return result
+
+    def wake(self) -> None:
+        """Something was queued: stop waiting for the next poll."""
+        self._wake.set()
+
+    # Running
+
+    async def start(self) -> None:
+        """Release rows of senders that died, then start one drain loop per platform."""
+        self._stopping = False
+        released = await self.outbox.release_expired(self.settings.claim_timeout)
+        if released:
+            log.info("resumed %d message job(s) left unfinished by a stopped sender", released)
+        self._tasks = [asyncio.create_task(self._drain(s)) for s in self.senders.values()]
+        self._tasks.append(asyncio.create_task(self._keep_claims()))
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Take no new rows; let sends on the wire finish; hand everything else back."""
+        self._stopping = True
+        self._wake.set()
+        active = [task for jobs in self._active.values() for task in jobs.values()]
+        if active:
+            _, pending = await asyncio.wait(active, timeout=grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        with contextlib.suppress(Exception):
+            await self.outbox.release(self.worker)
+
+    async def run_until_idle(self, timeout: float = 30.0) -> None:
+        """Wait until nothing is ready to send (for tests and benchmarks)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            busy = any(self._active.values())
+            if not busy and await self.outbox.pending_count(ready_only=True) == 0:
+                return
+            await asyncio.sleep(0.02)
+        raise TimeoutError("the delivery queue did not drain in time")
+
+    async def _keep_claims(self) -> None:
+        interval = max(0.5, self.settings.claim_timeout.total_seconds() / 3)
+        while True:
+            await asyncio.sleep(interval)
+            await self.outbox.renew(self.worker)
+            await self.outbox.release_expired(self.settings.claim_timeout)
+
+    async def _drain(self, sender: PlatformSender) -> None:
+        pacer = Pacer(sender.limits)
+        self._inflight[sender.platform] = asyncio.Semaphore(self.settings.concurrency)
+        active = self._active[sender.platform]
+        while not self._stopping:
+            room = self.settings.batch - len(active)
+            jobs = await self.outbox.claim(sender.platform, self.worker, room) if room > 0 else []
+            for job in jobs:
+                task = asyncio.create_task(self._deliver(job, sender, pacer))
+                active[job.id] = task
+                task.add_done_callback(lambda _t, key=job.id: active.pop(key, None))
+            if active and len(active) >= self.settings.batch:
+                await asyncio.wait(list(active.values()), return_when=asyncio.FIRST_COMPLETED)
+                continue
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
+            pacer.forget_idle()
+
+    # One job
+
+    async def _deliver(self, job: Job, sender: PlatformSender, pacer: Pacer) -> None:
+        try:
+            await self._deliver_job(job, sender, pacer)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("delivering job %d failed unexpectedly", job.id)
+            await self.outbox.retry_later(job, self.worker, self._backoff(job), "internal error")
+
+    async def _deliver_job(self, job: Job, sender: PlatformSender, pacer: Pacer) -> None:
+        composed = await self._compose(job)
+        if composed is None:
+            await self.outbox.close(job, self.worker, "skipped", "no longer subscribed")
+            return
+        reply, digest = composed
+        messages = sender.render(reply)
+        index, floods = job.parts_sent, 0
+        while index < len(messages):
+            await pacer.wait_turn(job.address.chat_id, job.chat_kind.is_shared)
+            async with self._inflight[sender.platform]:
+                outcome = await sender.send(job.address.chat_id, messages[index])
+            match outcome:
+                case Delivered():
+                    index += 1
+                    done = index == len(messages)
+                    if not await self.outbox.progress(job, self.worker, index, done):
+                        log.warning("job %d was taken over by another sender", job.id)
+                        return
+                    if done and digest is not None:
+                        await self._remember(job, digest)
+                case RetryAfter(seconds):
+                    self.flood_waits += 1
+                    floods += 1
+                    pacer.pause(seconds)
+                    if floods >= MAX_FLOOD_WAITS:
+                        await self.outbox.retry_later(
+                            job, self.worker, seconds, "flood control", count=False
+                        )
+                        return
+                case Moved(new_chat_id):
+                    new = Address(job.address.platform, new_chat_id)
+                    await self.store.move_chat(job.address, new)
+                    log.info("a chat moved to a new id; delivering there")
+                    job = replace(job, address=new)
+                case Retry(reason):
+                    await self._retry(job, reason)
+                    return
+                case Gone(reason):
+                    await self.outbox.deactivate_chat(job, self.worker, reason)
+                    log.info("deactivated a %s chat: %s", job.address.platform, reason)
+                    return
+                case Failed(reason):
+                    await self.outbox.close(job, self.worker, "failed", reason)
+                    return
+
+    async def _retry(self, job: Job, reason: str) -> None:
+        if job.attempts + 1 >= self.settings.max_attempts:
+            await self.outbox.close(job, self.worker, "failed", f"gave up: {reason}")
+            log.warning(
+                "gave up on job %d after %d attempts: %s", job.id, job.attempts + 1, reason
+            )
+            return
+        await self.outbox.retry_later(job, self.worker, self._backoff(job), reason)
+
+    def _backoff(self, job: Job) -> float:
+        """Exponential backoff with full jitter, so failed chats do not retry in lockstep."""
+        ceiling = self.settings.backoff_seconds * (2**job.attempts)
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    async def _compose(self, job: Job) -> tuple[Reply, Digest | None] | None:
+        if job.job == BROADCAST:
+            text = await self.outbox.broadcast_text(int(job.key))
+            if text is None:
+                return None
+            parts = (Heading(t("broadcast.title")), Paragraph(text))
+            return Reply(parts=parts), None
+        chat = await self.store.get_chat(job.address)
+        if chat is None or not chat.subscribed:
+            return None
+        catalog = self.catalog.current
+        assert job.day is not None
+        digest = await digest_for(self.store, catalog, chat, job.day, self.settings.max_briefs)
+        count = await self.store.prayer_count(digest.prayer.id, job.day) if digest.prayer else 0
+        reply = digest_reply(digest, count)
+        return replace(reply, protect=self.settings.protect_content), digest
+
+    async def _remember(self, job: Job, digest: Digest) -> None:
+        chat = await self.store.get_chat(job.address)
+        if chat is not None:
+            await record_sent(self.store, chat, digest)

@@ -1,0 +1,52 @@
+"""What can happen to one message, in words every platform's errors map onto.
+
+Each adapter's sender turns its library's exceptions into one of these; the engine decides
+what to do with them without knowing which platform answered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """The platform accepted the message."""
+
+
+@dataclass(frozen=True)
+class RetryAfter:
+    """Flood control: the platform asks the whole sender to wait `seconds` (Telegram 429)."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Retry:
+    """A passing fault (network, timeout, 5xx): try again later with backoff."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Gone:
+    """The chat cannot receive messages any more (blocked, kicked, deleted): deactivate it."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Moved:
+    """The chat has a new id (a group became a supergroup): follow it and send there."""
+
+    new_chat_id: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    """This message can never be delivered as it is (e.g. rejected as malformed)."""
+
+    reason: str
+
+
+Outcome = Delivered | RetryAfter | Retry | Gone | Moved | Failed

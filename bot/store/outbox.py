@@ -1,0 +1,362 @@
+"""The delivery queue: enqueueing due digests and broadcasts, claiming, and recording outcomes.
+
+Claims are leases. A sender marks the rows it takes with its name and the time, renews them
+while it works, and writes every outcome only where it still holds the claim. Rows whose lease
+ran out (their sender was killed) go back to 'pending' for anyone — so a crash loses nothing,
+and a message can only be sent twice if it was on the wire at the moment of the crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot.clock import Clock
+from bot.core.address import Address, ChatKind
+from bot.store.db import Database, changes, fetch_all, fetch_one
+from bot.store.records import day_text, from_unix, to_unix
+
+DIGEST, BROADCAST = "digest", "broadcast"
+
+
+@dataclass(frozen=True)
+class DueChat:
+    pk: int
+    address: Address
+    delivery_time: time
+    timezone: str
+    next_due_utc: datetime
+    last_day: date | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the scheduler decided for one due chat: its day, whether to send, its next time."""
+
+    day: date
+    send: bool
+    next_due_utc: datetime
+
+
+@dataclass(frozen=True)
+class Job:
+    """One claimed row: a message job for one chat."""
+
+    id: int
+    chat_pk: int
+    address: Address
+    chat_kind: ChatKind
+    job: str
+    key: str
+    parts_sent: int
+    attempts: int
+
+    @property
+    def day(self) -> date | None:
+        return date.fromisoformat(self.key) if self.job == DIGEST else None
+
+
+@dataclass(frozen=True)
+class EnqueueResult:
+    enqueued: int = 0
+    skipped: int = 0
+
+
+def _marks(values: list) -> str:
+    return ",".join("?" * len(values))
+
+
+class Outbox:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def _now(self) -> int:
+        return to_unix(self._clock.now())
+
+    async def enqueue_due(
+        self, platforms: Iterable[str], plan: Callable[[DueChat], Plan], batch: int = 5000
+    ) -> EnqueueResult:
+        """Turn every chat due by now into a queue row and move its due time on, atomically."""
+        names = sorted(set(platforms))
+        if not names:
+            return EnqueueResult()
+        marks = _marks(names)
+        total = EnqueueResult()
+        while True:
+            now = self._now()
+            async with self._db.write() as connection:
+                rows = await fetch_all(
+                    connection,
+                    f"""SELECT id, platform, chat_id, delivery_time, timezone, next_due_utc,
+                               last_day
+                        FROM chats WHERE subscribed = 1 AND next_due_utc <= ?
+                        AND platform IN ({marks}) ORDER BY next_due_utc LIMIT ?""",
+                    (now, *names, batch),
+                )
+                result = await self._enqueue_rows(connection, rows, plan, now)
+            total = EnqueueResult(total.enqueued + result.enqueued, total.skipped + result.skipped)
+            if len(rows) < batch:
+                return total
+
+    async def _enqueue_rows(self, connection, rows, plan, now: int) -> EnqueueResult:
+        queued: list[tuple] = []
+        skipped: list[tuple] = []
+        moves: list[tuple] = []
+        for row in rows:
+            due = DueChat(
+                pk=row["id"],
+                address=Address(row["platform"], row["chat_id"]),
+                delivery_time=time.fromisoformat(row["delivery_time"]),
+                timezone=row["timezone"],
+                next_due_utc=from_unix(row["next_due_utc"]),
+                last_day=date.fromisoformat(row["last_day"]) if row["last_day"] else None,
+            )
+            decided = plan(due)
+            if due.last_day is None or decided.day > due.last_day:
+                values = (due.pk, due.address.platform, day_text(decided.day), now, now)
+                (queued if decided.send else skipped).append(values)
+            last_day = max(decided.day, due.last_day or decided.day)
+            moves.append((to_unix(decided.next_due_utc), day_text(last_day), now, due.pk))
+        await connection.executemany(
+            """INSERT OR IGNORE INTO outbox (chat_pk, platform, job, key, not_before, created_at)
+               VALUES (?, ?, 'digest', ?, ?, ?)""",
+            queued,
+        )
+        await connection.executemany(
+            """INSERT OR IGNORE INTO outbox
+               (chat_pk, platform, job, key, not_before, created_at, state, reason, finished_at)
+               VALUES (?, ?, 'digest', ?, ?, ?, 'skipped', 'missed the catch-up window', ?)""",
+            [(*v, v[-1]) for v in skipped],
+        )
+        await connection.executemany(
+            "UPDATE chats SET next_due_utc = ?, last_day = ?, updated_at = ? WHERE id = ?", moves
+        )
+        return EnqueueResult(len(queued), len(skipped))
+
+    async def claim(self, platform: str, worker: str, limit: int) -> list[Job]:
+        """Take up to `limit` of the oldest ready rows of `platform` for `worker`."""
+        now = self._now()
+        async with self._db.write() as connection:
+            rows = await fetch_all(
+                connection,
+                """UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?
+                   WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND platform = ?
+                                AND not_before <= ? ORDER BY id LIMIT ?)
+                   RETURNING id, chat_pk, job, key, parts_sent, attempts""",
+                (worker, now, platform, now, limit),
+            )
+            if not rows:
+                return []
+            ids = [r["id"] for r in rows]
+            rows = await fetch_all(
+                connection,
+                f"""SELECT o.id, o.chat_pk, o.job, o.key, o.parts_sent, o.attempts,
+                           c.platform, c.chat_id, c.kind
+                    FROM outbox o JOIN chats c ON c.id = o.chat_pk
+                    WHERE o.id IN ({_marks(ids)}) ORDER BY o.id""",
+                ids,
+            )
+        return [
+            Job(
+                id=r["id"],
+                chat_pk=r["chat_pk"],
+                address=Address(r["platform"], r["chat_id"]),
+                chat_kind=ChatKind(r["kind"]),
+                job=r["job"],
+                key=r["key"],
+                parts_sent=r["parts_sent"],
+                attempts=r["attempts"],
+            )
+            for r in rows
+        ]
+
+    async def renew(self, worker: str) -> None:
+        """Keep this worker's claims alive."""
+        async with self._db.write() as connection:
+            await connection.execute(
+                "UPDATE outbox SET claimed_at = ? WHERE state = 'sending' AND claimed_by = ?",
+                (self._now(), worker),
+            )
+
+    async def release_expired(self, timeout: timedelta) -> int:
+        """Give rows of dead senders back to the queue."""
+        cutoff = self._now() - int(timeout.total_seconds())
+        async with self._db.write() as connection:
+            return await changes(
+                connection,
+                """UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_at = NULL
+                   WHERE state = 'sending' AND claimed_at < ?""",
+                (cutoff,),
+            )
+
+    async def release(self, worker: str, job_ids: Iterable[int] | None = None) -> int:
+        """Hand this worker's unfinished rows back (clean shutdown)."""
+        sql = """UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_at = NULL
+                 WHERE state = 'sending' AND claimed_by = ?"""
+        params: list = [worker]
+        if job_ids is not None:
+            ids = list(job_ids)
+            sql += f" AND id IN ({_marks(ids)})"
+            params += ids
+        async with self._db.write() as connection:
+            return await changes(connection, sql, params)
+
+    async def progress(self, job: Job, worker: str, parts_sent: int, done: bool) -> bool:
+        """Record accepted messages; False if the claim was lost (another sender took over)."""
+        now = self._now()
+        async with self._db.write() as connection:
+            return bool(
+                await changes(
+                    connection,
+                    """UPDATE outbox SET parts_sent = ?,
+                           state = CASE WHEN ? THEN 'sent' ELSE state END,
+                           finished_at = CASE WHEN ? THEN ? ELSE finished_at END,
+                           claimed_at = ?
+                       WHERE id = ? AND state = 'sending' AND claimed_by = ?""",
+                    (parts_sent, done, done, now, now, job.id, worker),
+                )
+            )
+
+    async def retry_later(
+        self, job: Job, worker: str, delay: float, reason: str, count: bool = True
+    ) -> bool:
+        """Put the row back for later; `count` says whether this was a failed attempt."""
+        async with self._db.write() as connection:
+            return bool(
+                await changes(
+                    connection,
+                    """UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_at = NULL,
+                           not_before = ?, attempts = attempts + ?, reason = ?
+                       WHERE id = ? AND state = 'sending' AND claimed_by = ?""",
+                    (self._now() + max(0, round(delay)), int(count), reason, job.id, worker),
+                )
+            )
+
+    async def close(self, job: Job, worker: str, state: str, reason: str) -> bool:
+        """End a job that will not be sent: 'failed' (it went wrong) or 'skipped' (not wanted)."""
+        now = self._now()
+        async with self._db.write() as connection:
+            return bool(
+                await changes(
+                    connection,
+                    """UPDATE outbox SET state = ?, reason = ?, finished_at = ?, claimed_by = NULL
+                       WHERE id = ? AND state = 'sending' AND claimed_by = ?""",
+                    (state, reason, now, job.id, worker),
+                )
+            )
+
+    async def deactivate_chat(self, job: Job, worker: str, reason: str) -> None:
+        """The chat is gone: fail this job and everything else queued for it; unsubscribe."""
+        now = self._now()
+        async with self._db.write() as connection:
+            await connection.execute(
+                """UPDATE outbox SET state = 'failed', reason = ?, finished_at = ?,
+                       claimed_by = NULL
+                   WHERE chat_pk = ? AND (state = 'pending' OR (id = ? AND claimed_by = ?))""",
+                (reason, now, job.chat_pk, job.id, worker),
+            )
+            await connection.execute(
+                """UPDATE chats SET subscribed = 0, next_due_utc = NULL,
+                       deactivated_reason = ?, updated_at = ? WHERE id = ?""",
+                (reason, now, job.chat_pk),
+            )
+
+    async def pending_count(self, platform: str | None = None, ready_only: bool = False) -> int:
+        """Rows still to send; `ready_only` leaves out those waiting for a later retry."""
+        sql = "SELECT count(*) FROM outbox WHERE (state = 'sending' OR (state = 'pending'"
+        params: list = []
+        if ready_only:
+            sql += " AND not_before <= ?"
+            params.append(self._now())
+        sql += "))"
+        if platform is not None:
+            sql += " AND platform = ?"
+            params.append(platform)
+        async with self._db.read() as connection:
+            row = await fetch_one(connection, sql, params)
+        return int(row[0]) if row else 0
+
+    # Broadcasts
+
+    async def draft_broadcast(self, text: str) -> tuple[int, int]:
+        """Save an operator's message to confirm; returns (id, subscribers it would reach)."""
+        async with self._db.write() as connection:
+            cursor = await connection.execute(
+                "INSERT INTO broadcasts (text, created_at) VALUES (?, ?)", (text, self._now())
+            )
+            count = await fetch_one(connection, "SELECT count(*) FROM chats WHERE subscribed = 1")
+        return int(cursor.lastrowid or 0), int(count[0]) if count else 0
+
+    async def broadcast_text(self, broadcast_id: int) -> str | None:
+        async with self._db.read() as connection:
+            row = await fetch_one(
+                connection, "SELECT text FROM broadcasts WHERE id = ?", (broadcast_id,)
+            )
+        return row["text"] if row else None
+
+    async def confirm_broadcast(self, broadcast_id: int, platforms: Iterable[str]) -> int | None:
+        """Queue a drafted broadcast for every subscriber; None if it was not a draft."""
+        names = sorted(set(platforms))
+        now = self._now()
+        async with self._db.write() as connection:
+            updated = await changes(
+                connection,
+                "UPDATE broadcasts SET state = 'sent' WHERE id = ? AND state = 'draft'",
+                (broadcast_id,),
+            )
+            if not updated:
+                return None
+            count = await changes(
+                connection,
+                f"""INSERT OR IGNORE INTO outbox
+                       (chat_pk, platform, job, key, not_before, created_at)
+                    SELECT id, platform, 'broadcast', ?, ?, ? FROM chats
+                    WHERE subscribed = 1 AND platform IN ({_marks(names)})""",
+                (str(broadcast_id), now, now, *names),
+            )
+            await connection.execute(
+                "UPDATE broadcasts SET recipients = ? WHERE id = ?", (count, broadcast_id)
+            )
+        return count
+
+    async def cancel_broadcast(self, broadcast_id: int) -> bool:
+        async with self._db.write() as connection:
+            return bool(
+                await changes(
+                    connection,
+                    "UPDATE broadcasts SET state = 'cancelled' WHERE id = ? AND state = 'draft'",
+                    (broadcast_id,),
+                )
+            )
+
+    # Figures
+
+    async def stats(self, since: datetime) -> DeliveryStats:
+        """Queue rows created since `since`, by platform and state, and failures by reason."""
+        async with self._db.read() as connection:
+            states = await fetch_all(
+                connection,
+                """SELECT platform, state, count(*) AS n FROM outbox WHERE created_at >= ?
+                   GROUP BY platform, state""",
+                (to_unix(since),),
+            )
+            reasons = await fetch_all(
+                connection,
+                """SELECT platform, state, coalesce(reason, '') AS reason, count(*) AS n
+                   FROM outbox WHERE created_at >= ? AND state IN ('failed', 'skipped')
+                   GROUP BY platform, state, reason ORDER BY n DESC""",
+                (to_unix(since),),
+            )
+        by_state: dict[str, dict[str, int]] = {}
+        for row in states:
+            by_state.setdefault(row["platform"], {})[row["state"]] = row["n"]
+        failures = [(r["platform"], r["state"], r["reason"], r["n"]) for r in reasons]
+        return DeliveryStats(by_state, failures)
+
+
+@dataclass(frozen=True)
+class DeliveryStats:
+    by_state: dict[str, dict[str, int]]  # platform -> state -> rows
+    failures: list[tuple[str, str, str, int]]  # (platform, state, reason, rows), most first
