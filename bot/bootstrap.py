@@ -1,0 +1,129 @@
+"""The one place that wires things: config → clock → store → catalog → core services.
+
+Nothing else constructs its own dependencies. Entry points (the CLI, tests, benchmarks) call
+`open_services` and hand the result to whichever adapters they run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from bot.catalog.live import LiveCatalog
+from bot.catalog.loader import LoadResult, load_library
+from bot.catalog.model import Entry
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.core.context import CoreSettings, Services
+from bot.core.views import entry_parts
+from bot.delivery.engine import DeliveryEngine, EngineSettings, PlatformSender
+from bot.delivery.limits import Limits
+from bot.render.telegram_html import TELEGRAM_LIMIT, rendered_length
+from bot.store import Store
+from bot.store.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+
+class ContentError(Exception):
+    """The content library has problems; `problems` lists them as `path:line: reason`."""
+
+    def __init__(self, result: LoadResult) -> None:
+        self.problems = [str(p) for p in result.problems]
+        super().__init__("\n".join(self.problems))
+
+
+def measure_entry(entry: Entry) -> int:
+    """An entry's length once rendered as one Telegram message, for the content checker."""
+    return rendered_length(entry_parts(entry))
+
+
+def load_content(root: Path) -> LoadResult:
+    """Load and validate the library with the real rendering limit."""
+    return load_library(root, max_rendered=measure_entry, limit=TELEGRAM_LIMIT)
+
+
+def live_catalog(root: Path) -> LiveCatalog:
+    """A catalog loaded from `root`, or ContentError listing every problem."""
+    catalog = LiveCatalog(root, load=load_content)
+    result = catalog.reload()
+    if result.library is None:
+        raise ContentError(result)
+    return catalog
+
+
+def engine_settings(config: Config) -> EngineSettings:
+    delivery = config.delivery
+    return EngineSettings(
+        catch_up=timedelta(hours=delivery.catch_up_hours),
+        max_attempts=delivery.max_attempts,
+        backoff_seconds=delivery.backoff_seconds,
+        concurrency=delivery.concurrency,
+        claim_timeout=timedelta(seconds=delivery.claim_timeout_seconds),
+        max_briefs=config.briefs_per_digest,
+        protect_content=config.telegram.protect_content,
+    )
+
+
+def telegram_limits(config: Config) -> Limits:
+    delivery = config.delivery
+    return Limits(
+        per_second=delivery.global_per_second,
+        chat_interval=delivery.per_chat_seconds,
+        group_per_minute=delivery.group_per_minute,
+    )
+
+
+def delivery_engine(
+    services: Services, senders: Sequence[PlatformSender], config: Config
+) -> DeliveryEngine:
+    """The engine for `senders`, sharing the services' store, catalog and clock."""
+    engine = DeliveryEngine(
+        services.store,
+        services.outbox,
+        services.catalog,
+        senders,
+        services.clock,
+        engine_settings(config),
+    )
+    services.queued = engine.wake
+    return engine
+
+
+def core_settings(config: Config, extra_operators: Iterable[tuple[str, str]] = ()) -> CoreSettings:
+    operators = {("telegram", str(u)) for u in config.telegram.operators}
+    operators |= {("discord", str(u)) for u in config.discord.operators}
+    return CoreSettings(
+        default_time=config.default_time,
+        default_timezone=config.timezone,
+        max_briefs=config.briefs_per_digest,
+        operators=frozenset(operators | set(extra_operators)),
+        protect_content=config.telegram.protect_content,
+    )
+
+
+@asynccontextmanager
+async def open_services(
+    config: Config,
+    clock: Clock | None = None,
+    extra_operators: Iterable[tuple[str, str]] = (),
+    platforms: Iterable[str] = (),
+) -> AsyncIterator[Services]:
+    """Load content first (cheap to fail), then open the database; close it on the way out."""
+    catalog = live_catalog(config.content_dir)
+    clock = clock or SystemClock()
+    store = await Store.open(config.database, clock)
+    try:
+        yield Services(
+            store=store,
+            outbox=Outbox(store.db, clock),
+            catalog=catalog,
+            clock=clock,
+            settings=core_settings(config, extra_operators),
+            platforms=tuple(platforms),
+        )
+    finally:
+        await store.close()

@@ -1,0 +1,147 @@
+"""`briefbot`: the one command operators use — run, try, check, preview, list, count.
+
+Every subcommand ends with an exit code and a message a non-developer can act on:
+0 all good, 1 something in the content, config or environment needs fixing, 2 a mistyped
+command line (argparse's own convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from bot.config import Config, ConfigError, load_config
+from bot.logs import setup_logging
+
+DEFAULT_CONFIG = Path("config.yaml")
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """The config named on the command line, else ./config.yaml if present, else defaults."""
+    path = args.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    config = load_config(path)
+    if getattr(args, "content", None):
+        config = replace(config, content_dir=args.content)
+    return config
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate config and content; list every problem."""
+    from bot.bootstrap import load_content
+
+    problems: list[str] = []
+    try:
+        config = _config(args)
+    except ConfigError as error:
+        problems += error.problems
+        config = Config(content_dir=args.content or Config().content_dir)
+    result = load_content(config.content_dir)
+    problems += [str(p) for p in result.problems]
+    for line in problems:
+        print(line)
+    if problems:
+        print(f"\n{len(problems)} problem(s) found. Fix them and run `briefbot check` again.")
+        return 1
+    library = result.library
+    assert library is not None
+    print(
+        f"OK: {len(library.topics)} topics, {len(library.briefs)} briefs, "
+        f"{len(library.prayers)} prayer points in {config.content_dir}; config is valid."
+    )
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    """Print the digest a new subscriber would get on a date."""
+    from bot.cli_views import preview
+
+    return preview(_config(args), args.date, args.topics)
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    """List topics with their aliases and how much the library holds on each."""
+    from bot.cli_views import topics_table
+
+    return topics_table(_config(args))
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from bot.cli_views import stats
+
+    return asyncio.run(stats(_config(args)))
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from bot.runner import run_console
+
+    config = _config(args)
+    setup_logging("WARNING")
+    return asyncio.run(run_console(config))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.runner import run_bot
+
+    config = _config(args)
+    return asyncio.run(run_bot(config))
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="briefbot",
+        description="A daily brief and prayer point about North Korea, for Telegram and Discord.",
+    )
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], int], help_: str, content: bool = False
+    ):
+        command = sub.add_parser(name, help=help_, description=help_)
+        command.add_argument(
+            "--config", type=Path, help="config file (default: ./config.yaml if present)"
+        )
+        if content:
+            command.add_argument(
+                "--content", type=Path, help="content folder (overrides the config)"
+            )
+        command.set_defaults(handler=handler)
+        return command
+
+    add("run", cmd_run, "run the bot on the platforms the config enables (needs a token)")
+    add("console", cmd_console, "try the bot in this terminal, with no token and no network")
+    add("check", cmd_check, "validate the config and the content library", content=True)
+    preview = add("preview", cmd_preview, "print the digest a new subscriber gets on a date", True)
+    preview.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default: today)")
+    preview.add_argument("--topics", default="", help="followed topics, comma-separated")
+    add("topics", cmd_topics, "list topics, their aliases and entry counts", content=True)
+    add("stats", cmd_stats, "show subscribers, deliveries and prayers")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ConfigError as error:
+        print("The configuration has problems:", file=sys.stderr)
+        for line in error.problems:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

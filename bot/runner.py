@@ -1,0 +1,124 @@
+"""Running the bot: every enabled platform in one event loop, until a stop signal.
+
+`run_bot` is what `briefbot run` does; `run_console` is `briefbot console`. Both refuse to
+start, with a message saying what to fix, when content, config, database or token are wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import AsyncIterator, Sequence
+
+from bot.adapters.console import CONSOLE, CONSOLE_USER, Console, ConsoleSender
+from bot.adapters.errors import StartupError
+from bot.bootstrap import ContentError, delivery_engine, open_services, telegram_limits
+from bot.config import Config
+from bot.core.context import Services
+from bot.core.dispatch import BriefBot
+from bot.delivery.engine import DeliveryEngine, PlatformSender
+from bot.delivery.ticker import Ticker
+from bot.logs import setup_logging
+from bot.store import StoreError
+
+NO_TOKEN = """No Telegram bot token found.
+
+Create a bot with @BotFather in Telegram, then put its token in the environment:
+
+    export {env}='123456:ABC...'
+    briefbot run
+
+To try the bot right now without a token, run:  briefbot console"""
+
+
+def _fail(lines: list[str] | str) -> int:
+    for line in [lines] if isinstance(lines, str) else lines:
+        print(line, file=sys.stderr)
+    return 1
+
+
+@contextlib.asynccontextmanager
+async def delivering(
+    services: Services, senders: Sequence[PlatformSender], config: Config
+) -> AsyncIterator[DeliveryEngine]:
+    """Run the delivery engine and its tick for the duration of the block."""
+    engine = delivery_engine(services, senders, config)
+    ticker = Ticker(engine.tick, config.delivery.tick_seconds)
+    await engine.start()
+    ticker.start()
+    try:
+        yield engine
+    finally:
+        ticker.stop()
+        await engine.stop()
+
+
+async def run_console(config: Config) -> int:
+    try:
+        async with open_services(
+            config, extra_operators=[CONSOLE_USER], platforms=[CONSOLE.platform]
+        ) as services:
+            console = Console(BriefBot(services))
+            if not sys.stdin.isatty():
+                await console.run()
+                return 0
+            async with delivering(services, [ConsoleSender(console)], config):
+                await console.run()
+    except ContentError as error:
+        return _fail(["The content library has problems:", *error.problems])
+    except StoreError as error:
+        return _fail(str(error))
+    return 0
+
+
+async def wait_for_stop() -> None:
+    """Return on SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+async def run_bot(config: Config) -> int:
+    from bot.adapters.telegram.app import TelegramAdapter
+    from bot.adapters.telegram.mapping import PLATFORM
+    from bot.adapters.telegram.sender import TelegramSender
+
+    telegram = config.telegram
+    token = telegram.token() if telegram.enabled else None
+    if telegram.enabled and token is None:
+        return _fail(NO_TOKEN.format(env=telegram.token_env))
+    if not telegram.enabled:
+        return _fail(
+            "No platform is enabled: set telegram.enabled (or discord.enabled) in the config."
+        )
+    setup_logging(config.log_level, secrets=[token or ""])
+    try:
+        async with open_services(config, platforms=[PLATFORM]) as services:
+            core = BriefBot(services)
+            adapter = TelegramAdapter(
+                core,
+                token or "",
+                base_url=telegram.base_url,
+                operators=telegram.operators,
+                poll_timeout=telegram.poll_timeout,
+            )
+            await adapter.start()
+            try:
+                sender = TelegramSender(adapter.bot, telegram_limits(config))
+                async with delivering(services, [sender], config):
+                    await wait_for_stop()
+            finally:
+                await adapter.stop()
+    except ContentError as error:
+        return _fail(["The content library has problems:", *error.problems])
+    except (StoreError, StartupError) as error:
+        return _fail(str(error))
+    return 0
