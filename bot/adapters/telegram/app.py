@@ -1,0 +1,162 @@
+"""The Telegram front end: python-telegram-bot's Application wired to the core.
+
+It is started with `initialize()`, `start()` and `updater.start_polling()` rather than
+`run_polling()`, so the scheduler, the delivery engine and Discord share its event loop.
+Handlers here only translate: every decision is the core's.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.adapters.errors import StartupError
+from bot.adapters.telegram.mapping import address_of, request_for
+from bot.adapters.telegram.replies import answer_button, send_reply
+from bot.core.commands import Scope
+from bot.core.dispatch import BriefBot
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "channel_post", "callback_query", "my_chat_member"]
+GONE_STATUSES = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}
+NEW_MESSAGES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+
+
+def file_url_for(base_url: str) -> str:
+    """Telegram serves files from /file/bot<token> beside /bot<token>."""
+    root, _, _ = base_url.rstrip("/").rpartition("/bot")
+    return f"{root}/file/bot" if root else base_url
+
+
+class TelegramAdapter:
+    def __init__(
+        self,
+        core: BriefBot,
+        token: str,
+        *,
+        base_url: str = "https://api.telegram.org/bot",
+        operators: list[int] | None = None,
+        poll_timeout: int = 30,
+    ) -> None:
+        self.core = core
+        self.base_url = base_url
+        self.operators = operators or []
+        self.poll_timeout = poll_timeout
+        self.application: Application = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(base_url)
+            .base_file_url(file_url_for(base_url))
+            .concurrent_updates(8)
+            .build()
+        )
+        self.application.add_handler(MessageHandler(NEW_MESSAGES, self.on_message))
+        self.application.add_handler(CallbackQueryHandler(self.on_button))
+        self.application.add_handler(
+            ChatMemberHandler(self.on_membership, ChatMemberHandler.MY_CHAT_MEMBER)
+        )
+        self.application.add_error_handler(self.on_error)
+
+    @property
+    def bot(self):
+        return self.application.bot
+
+    async def start(self) -> None:
+        """Connect, publish the command menu, and start long polling."""
+        try:
+            await self.application.initialize()
+        except InvalidToken:
+            raise StartupError(
+                "Telegram refused the bot token. Check the token from @BotFather in the "
+                "environment variable named by telegram.token_env."
+            ) from None
+        except NetworkError as error:
+            raise StartupError(
+                f"Cannot reach the Telegram Bot API at {self.base_url} ({error.message}). "
+                "Check the network, or telegram.base_url in the config."
+            ) from None
+        await self.publish_commands()
+        await self.application.start()
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(
+            timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES
+        )
+        log.info("Telegram bot @%s is polling", self.bot.username)
+
+    async def stop(self) -> None:
+        """Stop polling first so no new update arrives while handlers finish."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def publish_commands(self) -> None:
+        """Show readers' commands in every chat's menu, and operators' in their own chats."""
+        everyone = [
+            BotCommand(c.name, c.description)
+            for c in self.core.menu
+            if c.scope is not Scope.OPERATOR
+        ]
+        await self.bot.set_my_commands(everyone)
+        full = [BotCommand(c.name, c.description) for c in self.core.menu]
+        for operator in self.operators:
+            try:
+                await self.bot.set_my_commands(full, scope=BotCommandScopeChat(operator))
+            except TelegramError as error:
+                log.warning("could not show operator commands to an operator: %s", error.message)
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer a new message or channel post."""
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            await self.core.chat_moved(
+                address_of(message.chat.id), address_of(message.migrate_to_chat_id)
+            )
+            return
+        request = request_for(update, context.bot)
+        text = message.text or message.caption
+        if request is None or text is None:
+            return
+        reply = await self.core.handle_text(request, text, me=context.bot.username)
+        if reply is not None and not reply.is_empty:
+            await send_reply(context.bot, message.chat.id, reply)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle an inline button press."""
+        query = update.callback_query
+        request = request_for(update, context.bot)
+        if query is None:
+            return
+        if request is None or not query.data:
+            await query.answer()
+            return
+        reply = await self.core.handle_action(request, query.data)
+        await answer_button(context.bot, query, reply)
+
+    async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stop delivering to a chat the bot was removed from or blocked in."""
+        change = update.my_chat_member
+        if change is not None and change.new_chat_member.status in GONE_STATUSES:
+            await self.core.chat_gone(address_of(change.chat.id), "removed from the chat")
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log failures without the update's text (it may hold personal words) or the token."""
+        error = context.error
+        log.error("Telegram handler failed: %s: %s", type(error).__name__, error)

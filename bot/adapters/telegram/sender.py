@@ -1,0 +1,88 @@
+"""Delivering queued messages on Telegram, and what each Bot API error means for delivery.
+
+The engine knows only outcomes; this module is where "Forbidden: bot was blocked by the user"
+becomes `Gone`, a 429 becomes `RetryAfter`, and a group's `migrate_to_chat_id` becomes `Moved`.
+python-telegram-bot's own retries and rate limiter are not used: the engine paces and retries,
+so a retry is recorded in the database instead of hidden in a library loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+
+from bot.adapters.telegram.mapping import PLATFORM, keyboard
+from bot.adapters.telegram.replies import NO_PREVIEW
+from bot.core.reply import Reply
+from bot.delivery import outcomes
+from bot.delivery.limits import Limits
+from bot.render.telegram_html import render
+
+GONE_REASONS = ("chat not found", "user not found", "peer_id_invalid", "group chat was deleted")
+
+
+@dataclass(frozen=True)
+class TelegramMessage:
+    text: str
+    markup: InlineKeyboardMarkup | None
+    protect: bool
+
+
+class TelegramSender:
+    platform = PLATFORM
+
+    def __init__(self, bot: Bot, limits: Limits) -> None:
+        self.bot = bot
+        self.limits = limits
+
+    def render(self, reply: Reply) -> list[TelegramMessage]:
+        texts = render(reply)
+        last = len(texts) - 1
+        return [
+            TelegramMessage(text, keyboard(reply.buttons) if i == last else None, reply.protect)
+            for i, text in enumerate(texts)
+        ]
+
+    async def send(self, chat_id: str, message: object) -> outcomes.Outcome:
+        assert isinstance(message, TelegramMessage)
+        try:
+            await self.bot.send_message(
+                int(chat_id),
+                message.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=message.markup,
+                link_preview_options=NO_PREVIEW,
+                protect_content=message.protect,
+            )
+        except RetryAfter as error:
+            return outcomes.RetryAfter(_seconds(error.retry_after))
+        except ChatMigrated as error:
+            return outcomes.Moved(str(error.new_chat_id))
+        except Forbidden as error:
+            return outcomes.Gone(error.message)
+        except BadRequest as error:
+            if any(reason in error.message.lower() for reason in GONE_REASONS):
+                return outcomes.Gone(error.message)
+            return outcomes.Failed(error.message)
+        except (TimedOut, NetworkError) as error:
+            return outcomes.Retry(f"{type(error).__name__}: {error.message}")
+        except TelegramError as error:
+            return outcomes.Retry(f"{type(error).__name__}: {error.message}")
+        return outcomes.Delivered()
+
+
+def _seconds(value: object) -> float:
+    """retry_after is an int today and a timedelta in python-telegram-bot's future."""
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
