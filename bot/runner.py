@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
 from collections.abc import AsyncIterator, Sequence
+from datetime import timedelta
 
 from bot.adapters.console import CONSOLE, CONSOLE_USER, Console, ConsoleSender
 from bot.adapters.errors import StartupError
@@ -22,6 +24,8 @@ from bot.delivery.engine import DeliveryEngine, PlatformSender
 from bot.delivery.ticker import Ticker
 from bot.logs import setup_logging
 from bot.store import StoreError
+
+log = logging.getLogger(__name__)
 
 NO_TOKEN = """No Telegram bot token found.
 
@@ -45,7 +49,7 @@ async def delivering(
 ) -> AsyncIterator[DeliveryEngine]:
     """Run the delivery engine and its tick for the duration of the block."""
     engine = delivery_engine(services, senders, config)
-    ticker = Ticker(engine.tick, config.delivery.tick_seconds)
+    ticker = Ticker(engine.tick, config.delivery.tick_seconds, lambda: prune(services))
     await engine.start()
     ticker.start()
     try:
@@ -53,6 +57,14 @@ async def delivering(
     finally:
         ticker.stop()
         await engine.stop()
+
+
+async def prune(services: Services) -> None:
+    """Forget which chat prayed what after two days; the anonymous daily tallies stay."""
+    cutoff = services.clock.now().date() - timedelta(days=2)
+    removed = await services.store.prune_prayers(before=cutoff)
+    if removed:
+        log.info("pruned %d per-chat prayer record(s)", removed)
 
 
 async def run_console(config: Config) -> int:

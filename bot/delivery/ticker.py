@@ -18,29 +18,37 @@ from apscheduler.triggers.interval import IntervalTrigger
 log = logging.getLogger(__name__)
 
 
+Job = Callable[[], Awaitable[object]]
+HOUSEKEEPING_SECONDS = 3600
+
+
 class Ticker:
-    def __init__(self, tick: Callable[[], Awaitable[object]], seconds: float) -> None:
-        self._tick = tick
-        self.seconds = seconds
+    def __init__(self, tick: Job, seconds: float, housekeeping: Job | None = None) -> None:
+        self._jobs = [("delivery-tick", tick, seconds)]
+        if housekeeping is not None:
+            self._jobs.append(("housekeeping", housekeeping, HOUSEKEEPING_SECONDS))
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
-    async def _run(self) -> None:
+    @staticmethod
+    async def _guarded(name: str, job: Job) -> None:
         try:
-            await self._tick()
+            await job()
         except Exception:
-            log.exception("the delivery tick failed; the next one will try again")
+            log.exception("scheduled job %s failed; its next run will try again", name)
 
     def start(self) -> None:
-        """Start ticking now and every `seconds` after; call from inside the event loop."""
-        self.scheduler.add_job(
-            self._run,
-            IntervalTrigger(seconds=self.seconds, timezone=UTC),
-            id="delivery-tick",
-            misfire_grace_time=None,
-            coalesce=True,
-            max_instances=1,
-            next_run_time=datetime.now(UTC),
-        )
+        """Run every job now and then at its interval; call from inside the event loop."""
+        for name, job, seconds in self._jobs:
+            self.scheduler.add_job(
+                self._guarded,
+                IntervalTrigger(seconds=seconds, timezone=UTC),
+                args=(name, job),
+                id=name,
+                misfire_grace_time=None,
+                coalesce=True,
+                max_instances=1,
+                next_run_time=datetime.now(UTC),
+            )
         self.scheduler.start()
 
     def stop(self) -> None:

@@ -1,0 +1,63 @@
+"""The real APScheduler drives the delivery tick inside our event loop."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.delivery.ticker import Ticker
+
+
+async def wait_until(condition, timeout: float = 5.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+async def test_the_tick_runs_at_start_and_then_at_its_interval():
+    runs: list[float] = []
+
+    async def tick() -> None:
+        runs.append(asyncio.get_running_loop().time())
+
+    ticker = Ticker(tick, seconds=0.05)
+    ticker.start()
+    try:
+        await wait_until(lambda: len(runs) >= 3)
+    finally:
+        ticker.stop()
+    assert runs[1] - runs[0] < 1.0  # the first run did not wait a whole interval's worth of setup
+
+
+async def test_a_failing_tick_is_logged_and_the_next_one_still_runs(caplog):
+    calls = 0
+
+    async def flaky() -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("database busy")
+
+    ticker = Ticker(flaky, seconds=0.05)
+    ticker.start()
+    try:
+        await wait_until(lambda: calls >= 2)
+    finally:
+        ticker.stop()
+    assert "delivery-tick failed" in caplog.text
+
+
+async def test_housekeeping_runs_alongside_the_tick():
+    done = asyncio.Event()
+
+    async def nothing() -> None:
+        return None
+
+    async def housekeeping() -> None:
+        done.set()
+
+    ticker = Ticker(nothing, seconds=60, housekeeping=housekeeping)
+    ticker.start()
+    try:
+        await asyncio.wait_for(done.wait(), 5)
+    finally:
+        ticker.stop()
