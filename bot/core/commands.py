@@ -38,6 +38,7 @@ class Command:
     handler: Handler
     scope: Scope = Scope.READ
     arg: str | None = None  # message key naming the argument, or None if it takes none
+    optional: bool = False  # the argument may be left out (menus mark it so)
     max_arg: int = 200
     hidden: bool = False  # an alias, left out of menus and /help
 
@@ -46,7 +47,9 @@ class Command:
         return t(f"cmd.{self.name}")
 
     def usage(self) -> str:
-        args = f"{t(self.arg)} " if self.arg else ""
+        args = ""
+        if self.arg:
+            args = f"[{t(self.arg)}] " if self.optional else f"{t(self.arg)} "
         return f"/{self.name} {args}— {self.description}"
 
 
@@ -67,10 +70,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", welcome.start, arg=None, max_arg=64, hidden=True),
     Command("today", reading.today),
     Command("pray", reading.pray),
-    Command("topic", reading.topic, arg="arg.topic"),
+    Command("topic", reading.topic, arg="arg.topic", optional=True),
     Command("topics", reading.topics),
     Command("search", reading.search, arg="arg.words"),
-    Command("subscribe", subscription.subscribe, Scope.MANAGE, arg="arg.time"),
+    Command("subscribe", subscription.subscribe, Scope.MANAGE, arg="arg.time", optional=True),
     Command("unsubscribe", subscription.unsubscribe, Scope.MANAGE),
     Command("stop", subscription.unsubscribe, Scope.MANAGE, hidden=True),
     Command("time", subscription.set_time, Scope.MANAGE, arg="arg.time"),

@@ -25,6 +25,8 @@ MESSAGE_EMBEDS_LIMIT = 6000
 EMBEDS_PER_MESSAGE = 10
 ACCENT = 0x2F6F9F
 CUSTOM_ID_PREFIX = "bb:"
+ROWS_PER_MESSAGE = 5
+BUTTONS_PER_ROW = 5
 
 _MARKDOWN = re.compile(r"([\\*_~`|>#\-\[\]()<:])")
 
@@ -42,7 +44,15 @@ class DiscordMessage:
     buttons: tuple[tuple[Button, ...], ...] = ()
 
     def components(self) -> list[dict]:
-        """Button rows as Discord components (custom ids carry the core's action)."""
+        """Button rows as Discord components (custom ids carry the core's action).
+
+        Discord allows 5 rows of 5 buttons; when the core's rows would need more than 5 rows,
+        the buttons are reflowed 5 to a row so none is lost (up to 25).
+        """
+        rows = [list(row) for row in self.buttons]
+        if len(rows) > ROWS_PER_MESSAGE:
+            flat = [b for row in rows for b in row][: ROWS_PER_MESSAGE * BUTTONS_PER_ROW]
+            rows = [flat[i : i + BUTTONS_PER_ROW] for i in range(0, len(flat), BUTTONS_PER_ROW)]
         return [
             {
                 "type": 1,
@@ -53,10 +63,10 @@ class DiscordMessage:
                         "label": b.label[:80],
                         "custom_id": custom_id(b.action),
                     }
-                    for b in row[:5]
+                    for b in row[:BUTTONS_PER_ROW]
                 ],
             }
-            for row in self.buttons[:5]
+            for row in rows
         ]
 
 

@@ -1,0 +1,102 @@
+"""The discord.py client for briefbot: slash commands and button presses in, core replies out.
+
+It only translates. A command or a press becomes a core `Request`; the core's reply goes back
+through `replies`. Its one intent is `guilds` (not privileged): it tells the bot when it was
+removed from a server or a channel was deleted, so delivery stops there. Slash commands carry
+everything else, so no message content is ever requested.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord.buttons import CoreButton
+from bot.adapters.discord.commands import slash_commands
+from bot.adapters.discord.mapping import address_of, request_for
+from bot.adapters.discord.replies import answer_press, apologise, send_reply
+from bot.adapters.discord.tree import BriefTree
+from bot.core.dispatch import BriefBot
+
+log = logging.getLogger(__name__)
+
+INTENTS = discord.Intents(guilds=True)
+# The bot has no voice: don't let discord.py warn about missing voice libraries at every start.
+discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+EVERYWHERE = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
+BOTH_INSTALLS = app_commands.AppInstallationType(guild=True, user=True)
+
+
+class BriefClient(discord.Client):
+    """discord.py's client with briefbot's commands, buttons and server events wired in."""
+
+    def __init__(self, core: BriefBot, *, guild_ready_timeout: float = 2.0) -> None:
+        super().__init__(
+            intents=INTENTS,
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=guild_ready_timeout,
+        )
+        self.core = core
+        self.tree = BriefTree(self, allowed_contexts=EVERYWHERE, allowed_installs=BOTH_INSTALLS)
+        for command in slash_commands(core.menu, self.run_command, core.services.catalog):
+            self.tree.add_command(command)
+        self._handlers: set[asyncio.Task] = set()
+
+    async def setup_hook(self) -> None:
+        """Route every core button to the core, old messages' buttons included."""
+        self.add_dynamic_items(CoreButton)
+
+    async def run_command(self, interaction: discord.Interaction, name: str, args: str) -> None:
+        """Answer a slash command (or one Discord knows and this version does not)."""
+        async with self._answering(interaction):
+            reply = await self.core.handle_command(request_for(interaction), name, args)
+            await send_reply(interaction, reply)
+
+    async def answer_press(self, interaction: discord.Interaction, action: str) -> None:
+        """Answer a press on any core button."""
+        async with self._answering(interaction):
+            reply = await self.core.handle_action(request_for(interaction), action)
+            await answer_press(interaction, reply)
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Removed from a server: stop delivering to its channels."""
+        async with self._tracked():
+            for channel in guild.channels:
+                await self.core.chat_gone(address_of(channel.id), "removed from the server")
+
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """A subscribed channel was deleted: stop delivering to it."""
+        async with self._tracked():
+            await self.core.chat_gone(address_of(channel.id), "channel deleted")
+
+    async def idle(self, timeout: float) -> None:
+        """Wait (at most `timeout` seconds) for the handlers still at work."""
+        running = self._handlers - {asyncio.current_task()}
+        if running:
+            await asyncio.wait(running, timeout=timeout)
+
+    @asynccontextmanager
+    async def _tracked(self) -> AsyncIterator[None]:
+        """Count the running handler in, so `idle()` (and a clean stop) can wait for it."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._handlers.add(task)
+        try:
+            yield
+        finally:
+            self._handlers.discard(task)
+
+    @asynccontextmanager
+    async def _answering(self, interaction: discord.Interaction) -> AsyncIterator[None]:
+        """Never let a failure reach the reader as silence (or as a traceback)."""
+        async with self._tracked():
+            try:
+                yield
+            except Exception:
+                log.exception("answering a Discord interaction failed")
+                await apologise(interaction)

@@ -1,0 +1,56 @@
+"""The command tree's error path: what happens when Discord's data and our commands disagree.
+
+Discord only sends commands the bot registered, but a client can hold a stale list (after an
+update removed or changed a command) and anyone can forge a request. discord.py turns those
+into errors before any callback runs; here they are answered by the core like any command, so
+an unknown name gets the core's "I don't know /x" and a missing or mistyped option reaches the
+command as text for the core to explain. No error ever reaches a reader as a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord.replies import apologise
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.client import BriefClient
+
+log = logging.getLogger(__name__)
+
+MISMATCHES = (
+    app_commands.CommandNotFound,
+    app_commands.CommandSignatureMismatch,
+    app_commands.TransformerError,
+)
+
+
+class BriefTree(app_commands.CommandTree["BriefClient"]):
+    async def on_error(
+        self, interaction: discord.Interaction[BriefClient], error: app_commands.AppCommandError
+    ) -> None:
+        """Let the core answer mismatched commands; apologise for anything else."""
+        if interaction.type is discord.InteractionType.autocomplete:
+            if not interaction.response.is_done():
+                await interaction.response.autocomplete([])
+            return
+        if isinstance(error, MISMATCHES):
+            name, args = invoked(interaction)
+            log.info("answering /%s, which does not match the registered commands", name[:32])
+            await interaction.client.run_command(interaction, name, args)
+            return
+        log.error("a Discord command failed: %s", type(error).__name__, exc_info=error)
+        await apologise(interaction)
+
+
+def invoked(interaction: discord.Interaction) -> tuple[str, str]:
+    """The command name and the text of its first text-like option, read from the raw data."""
+    data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
+    options = data.get("options") or []
+    values = [o.get("value") for o in options if isinstance(o, dict) and "value" in o]
+    text = next((str(v) for v in values if isinstance(v, str | int | float)), "")
+    return str(data.get("name", "")), text
