@@ -12,7 +12,10 @@ import re
 import sys
 from collections.abc import Iterable
 
-TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+TOKEN_SHAPE = re.compile(
+    r"\d{5,}:[A-Za-z0-9_-]{20,}"  # Telegram: bot id, colon, secret
+    r"|[A-Za-z0-9_-]{24,}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,}"  # Discord: three dotted parts
+)
 HIDDEN = "[token hidden]"
 QUIET_LIBRARIES = ("httpx", "httpcore", "apscheduler", "discord.http", "discord.gateway")
 

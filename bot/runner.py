@@ -16,25 +16,17 @@ from datetime import timedelta
 
 from bot.adapters.console import CONSOLE, CONSOLE_USER, Console, ConsoleSender
 from bot.adapters.errors import StartupError
-from bot.bootstrap import ContentError, delivery_engine, open_services, telegram_limits
+from bot.bootstrap import ContentError, delivery_engine, open_services
 from bot.config import Config
 from bot.core.context import Services
 from bot.core.dispatch import BriefBot
 from bot.delivery.engine import DeliveryEngine, PlatformSender
 from bot.delivery.ticker import Ticker
 from bot.logs import setup_logging
+from bot.platforms import enabled_platforms
 from bot.store import StoreError
 
 log = logging.getLogger(__name__)
-
-NO_TOKEN = """No Telegram bot token found.
-
-Create a bot with @BotFather in Telegram, then put its token in the environment:
-
-    export {env}='123456:ABC...'
-    briefbot run
-
-To try the bot right now without a token, run:  briefbot console"""
 
 
 def _fail(lines: list[str] | str) -> int:
@@ -99,36 +91,26 @@ async def wait_for_stop() -> None:
 
 
 async def run_bot(config: Config) -> int:
-    from bot.adapters.telegram.app import TelegramAdapter
-    from bot.adapters.telegram.mapping import PLATFORM
-    from bot.adapters.telegram.sender import TelegramSender
-
-    telegram = config.telegram
-    token = telegram.token() if telegram.enabled else None
-    if telegram.enabled and token is None:
-        return _fail(NO_TOKEN.format(env=telegram.token_env))
-    if not telegram.enabled:
+    """Run every enabled platform, the delivery engine and its tick until SIGINT/SIGTERM."""
+    platforms = enabled_platforms(config)
+    if not platforms:
         return _fail(
-            "No platform is enabled: set telegram.enabled (or discord.enabled) in the config."
+            "No platform is enabled: set telegram.enabled or discord.enabled in the config."
         )
-    setup_logging(config.log_level, secrets=[token or ""])
+    missing = [p.missing_token for p in platforms if p.token is None]
+    if missing:
+        return _fail("\n\n".join(missing))
+    setup_logging(config.log_level, secrets=[p.token or "" for p in platforms])
     try:
-        async with open_services(config, platforms=[PLATFORM]) as services:
+        async with (
+            open_services(config, platforms=[p.name for p in platforms]) as services,
+            contextlib.AsyncExitStack() as stack,
+        ):
             core = BriefBot(services)
-            adapter = TelegramAdapter(
-                core,
-                token or "",
-                base_url=telegram.base_url,
-                operators=telegram.operators,
-                poll_timeout=telegram.poll_timeout,
-            )
-            await adapter.start()
-            try:
-                sender = TelegramSender(adapter.bot, telegram_limits(config))
-                async with delivering(services, [sender], config):
-                    await wait_for_stop()
-            finally:
-                await adapter.stop()
+            senders = [await p.launch(core, p.token or "", config, stack) for p in platforms]
+            async with delivering(services, senders, config):
+                log.info("running on %s", ", ".join(p.name for p in platforms))
+                await wait_for_stop()
     except ContentError as error:
         return _fail(["The content library has problems:", *error.problems])
     except (StoreError, StartupError) as error:

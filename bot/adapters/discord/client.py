@@ -40,6 +40,9 @@ class BriefClient(discord.Client):
             intents=INTENTS,
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
+            # Longer 429 waits surface to the delivery engine (which pauses all Discord sends)
+            # instead of hiding inside discord.py; the delivery sender shares this client's HTTP.
+            max_ratelimit_timeout=30.0,
         )
         self.core = core
         self.tree = BriefTree(self, allowed_contexts=EVERYWHERE, allowed_installs=BOTH_INSTALLS)
