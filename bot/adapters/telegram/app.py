@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 
 from bot.adapters.errors import StartupError
-from bot.adapters.telegram.mapping import address_of, request_for
+from bot.adapters.telegram.mapping import address_of, request_for, thread_of
 from bot.adapters.telegram.replies import answer_button, send_reply
 from bot.core.commands import Scope
 from bot.core.dispatch import BriefBot
@@ -136,7 +136,7 @@ class TelegramAdapter:
             return
         reply = await self.core.handle_text(request, text, me=context.bot.username)
         if reply is not None and not reply.is_empty:
-            await send_reply(context.bot, message.chat.id, reply)
+            await send_reply(context.bot, message.chat.id, reply, thread_of(message))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle an inline button press."""

@@ -6,7 +6,15 @@ that anonymous group admins post as the group itself.
 
 from __future__ import annotations
 
-from telegram import Bot, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Bot,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    Update,
+)
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 
@@ -63,6 +71,13 @@ def request_for(update: Update, bot: Bot) -> Request | None:
 
 def _posted_as_chat(message: Message | None, chat: Chat) -> bool:
     return bool(message and message.sender_chat and message.sender_chat.id == chat.id)
+
+
+def thread_of(message: MaybeInaccessibleMessage | None) -> int | None:
+    """The forum topic a message is in, so answers land there and not in "General"."""
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None
 
 
 def keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, CallbackQuery, LinkPreviewOptions, Message
+from telegram import Bot, CallbackQuery, LinkPreviewOptions, MaybeInaccessibleMessage, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.adapters.telegram.mapping import keyboard, replace_button
+from bot.adapters.telegram.mapping import keyboard, replace_button, thread_of
 from bot.core.reply import Reply
 from bot.render.telegram_html import render
 
@@ -16,8 +16,10 @@ log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-async def send_reply(bot: Bot, chat_id: int | str, reply: Reply) -> list[Message]:
-    """Send every message of `reply` in order; the keyboard goes on the last one."""
+async def send_reply(
+    bot: Bot, chat_id: int | str, reply: Reply, thread_id: int | None = None
+) -> list[Message]:
+    """Send every message of `reply` in order, into a forum topic if given; keyboard last."""
     texts = render(reply)
     sent: list[Message] = []
     for index, text in enumerate(texts):
@@ -30,33 +32,50 @@ async def send_reply(bot: Bot, chat_id: int | str, reply: Reply) -> list[Message
                 reply_markup=keyboard(reply.buttons) if last else None,
                 link_preview_options=NO_PREVIEW,
                 protect_content=reply.protect,
+                message_thread_id=thread_id,
             )
         )
     return sent
 
 
 async def answer_button(bot: Bot, query: CallbackQuery, reply: Reply) -> None:
-    """Apply a button's reply: edit the pressed message or send a new one, then answer."""
-    message = query.message
+    """Apply a button's reply, then answer the press.
+
+    The press is answered even if applying the reply failed: an unanswered press keeps the
+    reader's button spinning and hides the notice, which often says what happened.
+    """
     try:
-        if reply.edit and isinstance(message, Message):
-            if reply.parts:
-                text = render(reply)[0]
-                await message.edit_text(
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(reply.buttons),
-                    link_preview_options=NO_PREVIEW,
-                )
-            else:
-                await message.edit_reply_markup(reply_markup=keyboard(reply.buttons))
-        elif reply.update is not None and isinstance(message, Message):
-            markup = replace_button(message.reply_markup, reply.update)
-            if markup is not None:
-                await message.edit_reply_markup(reply_markup=markup)
-        elif not reply.is_empty and message is not None:
-            await send_reply(bot, message.chat.id, reply)
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
-    await query.answer(text=reply.notice[:200] if reply.notice else None)
+        await _apply(bot, query.message, reply)
+    finally:
+        await query.answer(text=reply.notice[:200] if reply.notice else None)
+
+
+async def _apply(bot: Bot, message: MaybeInaccessibleMessage | None, reply: Reply) -> None:
+    """Edit the pressed message if the reply asks to, else (or if it can't be) send anew."""
+    if isinstance(message, Message) and (reply.edit or reply.update is not None):
+        try:
+            await _edit(message, reply)
+            return
+        except BadRequest as error:
+            if "not modified" in error.message.lower():
+                return
+            # Deleted, or too old to edit: say it in a new message if there is anything to say.
+            log.info("could not edit the pressed message: %s", error.message)
+    if reply.parts and message is not None:
+        await send_reply(bot, message.chat.id, reply, thread_of(message))
+
+
+async def _edit(message: Message, reply: Reply) -> None:
+    if reply.edit and reply.parts:
+        await message.edit_text(
+            render(reply)[0],
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(reply.buttons),
+            link_preview_options=NO_PREVIEW,
+        )
+    elif reply.edit:
+        await message.edit_reply_markup(reply_markup=keyboard(reply.buttons))
+    elif reply.update is not None:
+        markup = replace_button(message.reply_markup, reply.update)
+        if markup is not None:
+            await message.edit_reply_markup(reply_markup=markup)
