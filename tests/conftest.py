@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -66,3 +67,15 @@ def services(store: Store, catalog: LiveCatalog, clock: FakeClock) -> Services:
 @pytest.fixture
 def core(services: Services) -> BriefBot:
     return BriefBot(services)
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    """Tests that run the real entry points call setup_logging; undo it for the next test."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)

@@ -29,11 +29,16 @@ def format_part(part: Part) -> str:
     raise TypeError(f"unknown part {part!r}")
 
 
+def utf16_length(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units: an emoji may count as two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def render(reply: Reply, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """The message texts for `reply`, in order; buttons belong on the last one."""
-    return pack(reply.parts, format_part, limit)
+    return pack(reply.parts, format_part, limit, measure=utf16_length)
 
 
 def rendered_length(parts: list[Part]) -> int:
     """How long `parts` would be as one Telegram message (used by the content checker)."""
-    return len("\n".join(format_part(p) for p in parts))
+    return utf16_length("\n".join(format_part(p) for p in parts))

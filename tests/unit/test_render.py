@@ -66,3 +66,10 @@ def test_plain_text_shows_buttons_as_numbered_choices():
     )
     assert plain.render(reply) == "== Hello ==\n<b>not bold</b>"
     assert plain.render_buttons(reply) == "[1] Subscribe  [2] Topics"
+
+
+def test_telegram_length_is_counted_in_utf16_units_so_emoji_count_twice():
+    text = "🙏" * 3000  # 3,000 characters, 6,000 UTF-16 code units
+    messages = telegram_html.render(Reply(parts=(Paragraph(text),)))
+    assert [len(m) for m in messages] == [2048, 952]
+    assert telegram_html.utf16_length(messages[0]) == 4096

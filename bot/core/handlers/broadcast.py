@@ -13,6 +13,7 @@ from bot.core.reply import Button, Paragraph, Reply, text_reply
 SEND = "broadcast:send:"
 CANCEL = "broadcast:cancel:"
 MAX_TEXT = 3500
+MAX_ID_DIGITS = 18  # row ids stay well inside SQLite's 64-bit integers
 
 
 async def broadcast(ctx: Context, args: str) -> Reply:
@@ -35,7 +36,7 @@ async def broadcast(ctx: Context, args: str) -> Reply:
 async def decide(ctx: Context, value: str) -> Reply:
     """The operator pressed Send or Cancel on a draft."""
     verb, _, number = value.partition(":")
-    if not number.isdigit():
+    if not (number.isascii() and number.isdecimal()) or len(number) > MAX_ID_DIGITS:
         return Reply(notice=t("button.expired"))
     outbox = ctx.services.outbox
     if verb == "cancel":
