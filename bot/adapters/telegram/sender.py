@@ -8,19 +8,13 @@ so a retry is recorded in the database instead of hidden in a library loop.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapters.telegram.mapping import PLATFORM, keyboard
 from bot.adapters.telegram.replies import NO_PREVIEW
@@ -30,6 +24,8 @@ from bot.delivery.limits import Limits
 from bot.render.telegram_html import render
 
 GONE_REASONS = ("chat not found", "user not found", "peer_id_invalid", "group chat was deleted")
+# What python-telegram-bot appends to an error's message when the answer was not JSON.
+_UNPARSED_BODY = ". Parsing the server response"
 
 
 @dataclass(frozen=True)
@@ -66,7 +62,7 @@ class TelegramSender:
                 protect_content=message.protect,
             )
         except RetryAfter as error:
-            return outcomes.RetryAfter(_seconds(error.retry_after))
+            return outcomes.RetryAfter(_seconds(error))
         except ChatMigrated as error:
             return outcomes.Moved(str(error.new_chat_id))
         except Forbidden as error:
@@ -75,14 +71,28 @@ class TelegramSender:
             if any(reason in error.message.lower() for reason in GONE_REASONS):
                 return outcomes.Gone(error.message)
             return outcomes.Failed(error.message)
-        except (TimedOut, NetworkError) as error:
-            return outcomes.Retry(f"{type(error).__name__}: {error.message}")
-        except TelegramError as error:
-            return outcomes.Retry(f"{type(error).__name__}: {error.message}")
+        except TelegramError as error:  # TimedOut, NetworkError (5xx), anything else: passing
+            return outcomes.Retry(_reason(error))
         return outcomes.Delivered()
 
 
-def _seconds(value: object) -> float:
-    """retry_after is an int today and a timedelta in python-telegram-bot's future."""
+def _seconds(error: RetryAfter) -> float:
+    """retry_after is an int today and a timedelta in python-telegram-bot's future.
+
+    Reading it warns about that change on every 429; the value is handled either way.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
     total = getattr(value, "total_seconds", None)
     return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+
+
+def _reason(error: TelegramError) -> str:
+    """`NetworkError: Bad Gateway (502)`: the reason operators read in the outbox and stats.
+
+    When the answer was not JSON (Telegram's nginx front answers 502 with an HTML page),
+    python-telegram-bot appends the whole body to the message; it says nothing more.
+    """
+    message = error.message.split(_UNPARSED_BODY, 1)[0]
+    return f"{type(error).__name__}: {message}"

@@ -1,0 +1,82 @@
+"""The whole bot as an operator runs it: `python -m bot run` in a subprocess.
+
+`write_config` points `telegram.base_url` at a FakeBotApi served by the test's own event loop
+and keeps the database in tmp_path; `BotProcess` starts the bot with the token in its
+environment, signals it, waits for it without blocking that loop, and always kills it at the
+end. Its output goes to a file, shown when an exit code is not the expected one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from tests.e2e.delivery_helpers import CONTENT, REPO
+from tests.fakes.telegram_api import FakeBotApi
+
+
+def write_config(tmp_path: Path, api: FakeBotApi, **delivery: float) -> Path:
+    """A config file for `briefbot run` against the fake, with a database in tmp_path."""
+    path = tmp_path / "config.yaml"
+    config = {
+        "content_dir": str(CONTENT),
+        "database": str(tmp_path / "bot.sqlite3"),
+        "log_level": "INFO",
+        "telegram": {"base_url": api.base_url},
+        "delivery": delivery,
+    }
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+@dataclass
+class BotProcess:
+    """`python -m bot run` in a subprocess; its output goes to a file the test can show."""
+
+    config: Path
+    token: str
+    log: Path
+    process: subprocess.Popen | None = field(default=None, init=False)
+
+    def start(self) -> None:
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": self.token, "PYTHONUNBUFFERED": "1"}
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run", "--config", str(self.config)],
+                cwd=REPO,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def signal(self, sig: signal.Signals) -> None:
+        assert self.process is not None
+        self.process.send_signal(sig)
+
+    async def wait(self, timeout: float) -> int | None:
+        """The exit code, or None if still running after `timeout` seconds.
+
+        Polls instead of blocking, because the fake it talks to is served by this event loop.
+        """
+        assert self.process is not None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (code := self.process.poll()) is None and loop.time() < deadline:
+            await asyncio.sleep(0.02)
+        return code
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def kill(self) -> None:
+        """Always safe: SIGKILL if still running, and reap."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=5)
