@@ -23,6 +23,9 @@ TOKEN_SHAPE = re.compile(
 )
 HIDDEN = "[token hidden]"
 QUIET_LIBRARIES = ("httpx", "httpcore", "apscheduler", "discord.http", "discord.gateway")
+# python-telegram-bot logs a whole traceback when a proxy answers an HTML error page (a
+# passing 502); it also raises NetworkError, which the sender retries and records.
+SILENCED = ("telegram.request.BaseRequest",)
 MIN_SECRET_PART = 16
 
 
@@ -67,3 +70,5 @@ def setup_logging(
     root.setLevel(level.upper())
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
+    for name in SILENCED:
+        logging.getLogger(name).setLevel(logging.CRITICAL)

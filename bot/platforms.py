@@ -86,27 +86,18 @@ async def launch_discord(
 
 def enabled_platforms(config: Config) -> list[Platform]:
     """The platforms to run, with their tokens read from the environment."""
-    platforms = []
-    if config.telegram.enabled:
-        env = config.telegram.token_env
-        platforms.append(
-            Platform(
-                "telegram",
-                env,
-                config.telegram.token(),
-                NO_TELEGRAM_TOKEN.format(env=env),
-                launch_telegram,
-            )
+    candidates = (
+        ("telegram", config.telegram, NO_TELEGRAM_TOKEN, launch_telegram),
+        ("discord", config.discord, NO_DISCORD_TOKEN, launch_discord),
+    )
+    return [
+        Platform(
+            name,
+            settings.token_env,
+            settings.token(),
+            missing.format(env=settings.token_env),
+            launch,
         )
-    if config.discord.enabled:
-        env = config.discord.token_env
-        platforms.append(
-            Platform(
-                "discord",
-                env,
-                config.discord.token(),
-                NO_DISCORD_TOKEN.format(env=env),
-                launch_discord,
-            )
-        )
-    return platforms
+        for name, settings, missing, launch in candidates
+        if settings.enabled
+    ]

@@ -30,6 +30,7 @@ from bot.core.address import Address
 from bot.core.context import Services
 from bot.core.dispatch import BriefBot
 from bot.store import ChatRecord, Store
+from tests.fakes.log_watch import watching_errors
 from tests.fakes.telegram_api import Chat, FakeBotApi, User
 from tests.fakes.telegram_objects import JSONDict
 
@@ -107,25 +108,10 @@ class TelegramBot:
         assert [m["text"] for m in self.api.sent_to(chat.id)[before:]] == [probe]
 
 
-class _Errors(logging.Handler):
-    def __init__(self, records: list[logging.LogRecord]) -> None:
-        super().__init__(logging.ERROR)
-        self.records = records
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 @asynccontextmanager
 async def running_bot(database: Path, token: str = TOKEN) -> AsyncIterator[TelegramBot]:
     """The bot wired as production wires it, polling a fresh FakeBotApi; stopped on exit."""
-    errors: list[logging.LogRecord] = []
-    watcher = _Errors(errors)
-    # On the library loggers rather than the root, so tests that reconfigure logging keep it.
-    watched = [logging.getLogger(name) for name in ("bot", "telegram")]
-    for logger in watched:
-        logger.addHandler(watcher)
-    try:
+    with watching_errors("bot", "telegram") as errors:
         async with FakeBotApi(token, bot_username=BOT_USERNAME) as api:
             config = Config(
                 content_dir=CONTENT,
@@ -145,9 +131,6 @@ async def running_bot(database: Path, token: str = TOKEN) -> AsyncIterator[Teleg
                     yield TelegramBot(api, services, adapter, errors)
                 finally:
                     await adapter.stop()
-    finally:
-        for logger in watched:
-            logger.removeHandler(watcher)
 
 
 @pytest.fixture

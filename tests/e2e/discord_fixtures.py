@@ -36,6 +36,7 @@ from bot.core.dispatch import BriefBot
 from bot.store import ChatRecord, Store
 from tests.fakes.discord_api import DEFAULT_GUILD, FakeDiscord, InteractionHandle
 from tests.fakes.discord_payloads import MANAGE_CHANNELS, MEMBER_PERMISSIONS
+from tests.fakes.log_watch import watching_errors
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 # Shaped like a real bot token (base64 user id . timestamp . secret), so scrubbing would apply.
@@ -192,15 +193,6 @@ class DiscordBot:
         return Answer(handle)
 
 
-class _Errors(logging.Handler):
-    def __init__(self, records: list[logging.LogRecord]) -> None:
-        super().__init__(logging.ERROR)
-        self.records = records
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 def discord_config(fake: FakeDiscord, database: Path, content: Path = CONTENT) -> Config:
     return Config(
         content_dir=content,
@@ -216,12 +208,7 @@ async def running_discord_bot(
     fake: FakeDiscord, database: Path, token: str = TOKEN, content: Path = CONTENT
 ) -> AsyncIterator[DiscordBot]:
     """The bot wired as production wires it, connected to `fake`; stopped on exit."""
-    errors: list[logging.LogRecord] = []
-    watcher = _Errors(errors)
-    watched = [logging.getLogger(name) for name in ("bot", "discord")]
-    for logger in watched:
-        logger.addHandler(watcher)
-    try:
+    with watching_errors("bot", "discord") as errors:
         config = discord_config(fake, database, content)
         async with open_services(config, FakeClock(NOW), platforms=[PLATFORM]) as services:
             adapter = DiscordAdapter(
@@ -237,9 +224,6 @@ async def running_discord_bot(
                 yield DiscordBot(fake, services, adapter, errors)
             finally:
                 await adapter.stop()
-    finally:
-        for logger in watched:
-            logger.removeHandler(watcher)
 
 
 @pytest.fixture(name="fake_discord")
