@@ -2,9 +2,17 @@
 
 The database is the truth. A tick enqueues (idempotently) and moves each chat's due time on;
 each platform's drain loop claims the oldest ready rows, paces them within the platform's
-limits, sends, and records every accepted message before the next one. At most `concurrency`
-messages per platform are on the wire at any moment, and only those can be sent twice if the
-process is killed; everything else resumes exactly where it stopped.
+limits, sends, and records every accepted message before its slot on the wire is free again.
+At most `concurrency` messages per platform are sent and not yet recorded at any moment, and
+only those can be sent twice if the process is killed; everything else resumes exactly where
+it stopped.
+
+Throughput comes from doing the database work per batch, not per message: a claim takes up to
+`batch` rows with their chats, one read gets everything composing them needs, the whole chunk
+is composed and rendered from memory (`Composer.prepare`) before its sends queue for the
+pacer, and accepted messages are recorded by group commit (`Recorder`). Reading at claim time
+adds no staleness: a claimed job always waited its turn behind the ones claimed before it,
+and was composed before that wait.
 """
 
 from __future__ import annotations
@@ -18,22 +26,21 @@ import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import partial
 from secrets import token_hex
 from typing import Protocol
 
 from bot.catalog.live import LiveCatalog
 from bot.clock import Clock
 from bot.core.address import Address
-from bot.core.daily import digest_for, record_sent
-from bot.core.digest import Digest
-from bot.core.messages import t
-from bot.core.reply import Heading, Paragraph, Reply
-from bot.core.views import digest_reply
+from bot.core.reply import Reply
+from bot.delivery.composer import Composer, Prepared
 from bot.delivery.limits import Limits, Pacer
 from bot.delivery.outcomes import Delivered, Failed, Gone, Moved, Outcome, Retry, RetryAfter
 from bot.delivery.planner import planner
+from bot.delivery.recorder import Recorder
 from bot.store import Store
-from bot.store.outbox import BROADCAST, EnqueueResult, Job, Outbox
+from bot.store.outbox import EnqueueResult, Inputs, Job, Outbox, Progress
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +95,8 @@ class DeliveryEngine:
         self._tasks: list[asyncio.Task] = []
         self._active: dict[str, dict[int, asyncio.Task]] = {p: {} for p in self.senders}
         self._inflight: dict[str, asyncio.Semaphore] = {}
+        self._recorder = Recorder(outbox, self.worker)
+        self._composer = Composer(catalog, settings.max_briefs, settings.protect_content)
         self.flood_waits = 0
 
     # Scheduling
@@ -130,6 +139,7 @@ class DeliveryEngine:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+        await self._recorder.settle()  # accepted messages of cancelled sends are recorded too
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -158,53 +168,81 @@ class DeliveryEngine:
         pacer = Pacer(sender.limits)
         self._inflight[sender.platform] = asyncio.Semaphore(self.settings.concurrency)
         active = self._active[sender.platform]
+        batch = self.settings.batch
+        refill = max(1, batch // 4)  # claim in chunks, not one row per finished job
+        room = asyncio.Event()
+
+        def finished(_task: asyncio.Task, job_id: int) -> None:
+            active.pop(job_id, None)
+            if len(active) <= batch - refill:
+                room.set()
+
         while not self._stopping:
-            room = self.settings.batch - len(active)
-            jobs = await self.outbox.claim(sender.platform, self.worker, room) if room > 0 else []
-            for job in jobs:
-                task = asyncio.create_task(self._deliver(job, sender, pacer))
-                active[job.id] = task
-                task.add_done_callback(lambda _t, key=job.id: active.pop(key, None))
-            if active and len(active) >= self.settings.batch:
-                await asyncio.wait(list(active.values()), return_when=asyncio.FIRST_COMPLETED)
+            free = batch - len(active)
+            jobs = (
+                await self.outbox.claim(sender.platform, self.worker, free)
+                if free >= refill
+                else []
+            )
+            if jobs:
+                inputs = await self._inputs(jobs)
+                for job in jobs:
+                    prepared = self._composer.prepare(job, inputs, sender.render)
+                    task = asyncio.create_task(self._deliver(job, prepared, sender, pacer))
+                    active[job.id] = task
+                    task.add_done_callback(partial(finished, job_id=job.id))
+            if len(active) > batch - refill:
+                room.clear()
+                await room.wait()
                 continue
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
             pacer.forget_idle()
 
+    async def _inputs(self, jobs: Sequence[Job]) -> Inputs | None:
+        """What composing `jobs` needs; None (each job then retries later) if it cannot be read."""
+        try:
+            return await self.outbox.inputs(jobs)
+        except Exception:
+            log.exception("reading what %d message job(s) need failed", len(jobs))
+            return None
+
     # One job
 
-    async def _deliver(self, job: Job, sender: PlatformSender, pacer: Pacer) -> None:
+    async def _deliver(
+        self, job: Job, prepared: Prepared, sender: PlatformSender, pacer: Pacer
+    ) -> None:
         try:
-            await self._deliver_job(job, sender, pacer)
+            await self._deliver_job(job, prepared, sender, pacer)
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("delivering job %d failed unexpectedly", job.id)
             await self.outbox.retry_later(job, self.worker, self._backoff(job), "internal error")
 
-    async def _deliver_job(self, job: Job, sender: PlatformSender, pacer: Pacer) -> None:
-        composed = await self._compose(job)
-        if composed is None:
+    async def _deliver_job(
+        self, job: Job, prepared: Prepared, sender: PlatformSender, pacer: Pacer
+    ) -> None:
+        if prepared.error is not None:
+            raise prepared.error
+        if prepared.unwanted:
             await self.outbox.close(job, self.worker, "skipped", "no longer subscribed")
             return
-        reply, digest = composed
-        messages = sender.render(reply)
+        messages, entries = prepared.messages, prepared.entries
         index, floods = job.parts_sent, 0
         while index < len(messages):
             await pacer.wait_turn(job.address.chat_id, job.chat_kind.is_shared)
-            async with self._inflight[sender.platform]:
+            async with self._inflight[sender.platform]:  # held until the message is recorded
                 outcome = await sender.send(job.address.chat_id, messages[index])
-            match outcome:
-                case Delivered():
+                if isinstance(outcome, Delivered):
                     index += 1
                     done = index == len(messages)
-                    if not await self.outbox.progress(job, self.worker, index, done):
-                        log.warning("job %d was taken over by another sender", job.id)
-                        return
-                    if done and digest is not None:
-                        await self._remember(job, digest)
+                    progress = Progress(job, index, done, entries if done else ())
+                    if not await self._recorder.record(progress):
+                        return  # taken over by another sender (the recorder said so)
+                    continue
+            match outcome:
                 case RetryAfter(seconds):
                     self.flood_waits += 1
                     floods += 1
@@ -243,25 +281,3 @@ class DeliveryEngine:
         """Exponential backoff with full jitter, so failed chats do not retry in lockstep."""
         ceiling = self.settings.backoff_seconds * (2**job.attempts)
         return ceiling / 2 + random.uniform(0, ceiling / 2)
-
-    async def _compose(self, job: Job) -> tuple[Reply, Digest | None] | None:
-        if job.job == BROADCAST:
-            text = await self.outbox.broadcast_text(int(job.key))
-            if text is None:
-                return None
-            parts = (Heading(t("broadcast.title")), Paragraph(text))
-            return Reply(parts=parts), None
-        chat = await self.store.get_chat(job.address)
-        if chat is None or not chat.subscribed:
-            return None
-        catalog = self.catalog.current
-        assert job.day is not None
-        digest = await digest_for(self.store, catalog, chat, job.day, self.settings.max_briefs)
-        count = await self.store.prayer_count(digest.prayer.id, job.day) if digest.prayer else 0
-        reply = digest_reply(digest, count)
-        return replace(reply, protect=self.settings.protect_content), digest
-
-    async def _remember(self, job: Job, digest: Digest) -> None:
-        chat = await self.store.get_chat(job.address)
-        if chat is not None:
-            await record_sent(self.store, chat, digest)

@@ -5,14 +5,28 @@ Three gates: a global rate (Telegram: about 30 messages a second), a minimum gap
 gate for everyone — unlike python-telegram-bot's AIORateLimiter, no other finishing request can
 release that pause early, because the pause is a deadline, not a lock.
 
+Global slots are evenly spaced. At high rates (above 100/s) each slot is planned one interval
+after the previous *planned* slot, not after the moment the loop woke its sender: the event
+loop wakes a sleeper up to a millisecond late, and counting from the late wake-up would cap a
+1,000/s pacer near 550/s. Such making up for lateness is bounded (`SLACK`), so an idle pacer
+saves up no burst. At Telegram's ordinary 30/s a millisecond is nothing and slots simply follow
+the previous send, which leaves the network room for its jitter: a connection being opened
+can make a request arrive tens of milliseconds after the one sent after it. At any rate a
+second gate holds each send until the one `per_second` sends before it is a second (plus
+`WINDOW_MARGIN`) old, since Telegram (and the fake Bot API) count sends per sliding second.
+
 Time here is the event loop's monotonic clock: pacing is about real elapsed seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 from collections import deque
 from dataclasses import dataclass
+
+SLACK = 0.01  # seconds of lateness a slot may make up for, at rates where slots are closer
+WINDOW_MARGIN = 0.02  # seconds beyond one second before a send leaves the counted window
 
 
 @dataclass(frozen=True)
@@ -27,7 +41,9 @@ class Pacer:
         self.limits = limits
         self._interval = 1.0 / limits.per_second
         self._next_slot = 0.0
+        self._slack = SLACK if self._interval < SLACK else 0.0
         self._paused_until = 0.0
+        self._recent: deque[float] = deque(maxlen=max(1, math.floor(limits.per_second)))
         self._chat_ready: dict[str, float] = {}
         self._group_sent: dict[str, deque[float]] = {}
         self._lock = asyncio.Lock()
@@ -48,14 +64,20 @@ class Pacer:
         async with self._lock:  # global slots are handed out one at a time, in order
             while True:
                 now = self._now()
-                start = max(now, self._next_slot, self._paused_until)
+                start = max(self._next_slot, self._paused_until, self._window_opens())
                 if start <= now:
                     break
                 await asyncio.sleep(start - now)
-            self._next_slot = max(now, self._next_slot) + self._interval
+            self._next_slot = max(self._next_slot, now - self._slack) + self._interval
+            self._recent.append(now)
         self._chat_ready[chat] = self._now() + self.limits.chat_interval
         if is_group:
             self._group_sent.setdefault(chat, deque()).append(self._now())
+
+    def _window_opens(self) -> float:
+        """When one more send keeps every second within `per_second` sends."""
+        recent = self._recent
+        return recent[0] + 1.0 + WINDOW_MARGIN if len(recent) == recent.maxlen else 0.0
 
     async def _wait_group_budget(self, chat: str) -> None:
         sent = self._group_sent.setdefault(chat, deque())

@@ -4,18 +4,24 @@ Claims are leases. A sender marks the rows it takes with its name and the time, 
 while it works, and writes every outcome only where it still holds the claim. Rows whose lease
 ran out (their sender was killed) go back to 'pending' for anyone — so a crash loses nothing,
 and a message can only be sent twice if it was on the wire at the moment of the crash.
+
+A sender at full speed works in batches, so that the database costs a few statements per
+batch instead of several transactions per message: `claim` hands out jobs with their chat's
+record, `inputs` reads everything composing them needs in one snapshot, and `record` writes the
+outcome of many accepted messages in one transaction (the sender's group commit).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from bot.clock import Clock
 from bot.core.address import Address, ChatKind
 from bot.store.db import Database, changes, fetch_all, fetch_one
-from bot.store.records import day_text, from_unix, to_unix
+from bot.store.received import mark_received, received_before
+from bot.store.records import ChatRecord, chat_from_row, day_text, from_unix, to_unix
 
 DIGEST, BROADCAST = "digest", "broadcast"
 
@@ -51,6 +57,7 @@ class Job:
     key: str
     parts_sent: int
     attempts: int
+    chat: ChatRecord | None = None  # the chat as it was when the job was claimed
 
     @property
     def day(self) -> date | None:
@@ -58,9 +65,44 @@ class Job:
 
 
 @dataclass(frozen=True)
+class Inputs:
+    """What composing a batch of claimed jobs reads from the database, from one snapshot."""
+
+    received: dict[int, dict[str, date]] = field(default_factory=dict)  # job id -> history
+    prayed: dict[tuple[str, date], int] = field(default_factory=dict)  # (prayer, day) -> chats
+    broadcasts: dict[int, str] = field(default_factory=dict)  # broadcast id -> text
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Messages of a job the platform accepted; when `done`, its digest's `entries` are
+    remembered as received by the chat now at the job's address."""
+
+    job: Job
+    parts_sent: int
+    done: bool
+    entries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class EnqueueResult:
     enqueued: int = 0
     skipped: int = 0
+
+
+def _decide(row, plan: Callable[[DueChat], Plan]) -> tuple[str, bool, int]:
+    """The plan for a due chat's row, as (day text, send, next due in unix seconds)."""
+    decided = plan(
+        DueChat(
+            pk=row["id"],
+            address=Address(row["platform"], row["chat_id"]),
+            delivery_time=time.fromisoformat(row["delivery_time"]),
+            timezone=row["timezone"],
+            next_due_utc=from_unix(row["next_due_utc"]),
+            last_day=date.fromisoformat(row["last_day"]) if row["last_day"] else None,
+        )
+    )
+    return day_text(decided.day), decided.send, to_unix(decided.next_due_utc)
 
 
 def _marks(values: list) -> str:
@@ -78,47 +120,49 @@ class Outbox:
     async def enqueue_due(
         self, platforms: Iterable[str], plan: Callable[[DueChat], Plan], batch: int = 5000
     ) -> EnqueueResult:
-        """Turn every chat due by now into a queue row and move its due time on, atomically."""
-        names = sorted(set(platforms))
-        if not names:
-            return EnqueueResult()
-        marks = _marks(names)
+        """Turn every chat due by now into a queue row and move its due time on, atomically.
+
+        One platform at a time, so that each batch is one range scan of `chats_due_by_platform`
+        (migration 003) in due order. `plan` must decide from a chat's delivery time, zone and
+        due instant alone: the chats due in one minute share a few hundred of those among
+        thousands, so it is asked once per distinct triple in a batch."""
         total = EnqueueResult()
-        while True:
-            now = self._now()
-            async with self._db.write() as connection:
-                rows = await fetch_all(
-                    connection,
-                    f"""SELECT id, platform, chat_id, delivery_time, timezone, next_due_utc,
-                               last_day
-                        FROM chats WHERE subscribed = 1 AND next_due_utc <= ?
-                        AND platform IN ({marks}) ORDER BY next_due_utc LIMIT ?""",
-                    (now, *names, batch),
+        for platform in sorted(set(platforms)):
+            while True:
+                now = self._now()
+                async with self._db.write() as connection:
+                    rows = await fetch_all(
+                        connection,
+                        """SELECT id, platform, chat_id, delivery_time, timezone, next_due_utc,
+                                  last_day
+                           FROM chats WHERE subscribed = 1 AND platform = ?
+                           AND next_due_utc <= ? ORDER BY next_due_utc LIMIT ?""",
+                        (platform, now, batch),
+                    )
+                    result = await self._enqueue_rows(connection, rows, plan, now)
+                total = EnqueueResult(
+                    total.enqueued + result.enqueued, total.skipped + result.skipped
                 )
-                result = await self._enqueue_rows(connection, rows, plan, now)
-            total = EnqueueResult(total.enqueued + result.enqueued, total.skipped + result.skipped)
-            if len(rows) < batch:
-                return total
+                if len(rows) < batch:
+                    break
+        return total
 
     async def _enqueue_rows(self, connection, rows, plan, now: int) -> EnqueueResult:
         queued: list[tuple] = []
         skipped: list[tuple] = []
         moves: list[tuple] = []
+        decisions: dict[tuple[str, str, int], tuple[str, bool, int]] = {}
         for row in rows:
-            due = DueChat(
-                pk=row["id"],
-                address=Address(row["platform"], row["chat_id"]),
-                delivery_time=time.fromisoformat(row["delivery_time"]),
-                timezone=row["timezone"],
-                next_due_utc=from_unix(row["next_due_utc"]),
-                last_day=date.fromisoformat(row["last_day"]) if row["last_day"] else None,
-            )
-            decided = plan(due)
-            if due.last_day is None or decided.day > due.last_day:
-                values = (due.pk, due.address.platform, day_text(decided.day), now, now)
-                (queued if decided.send else skipped).append(values)
-            last_day = max(decided.day, due.last_day or decided.day)
-            moves.append((to_unix(decided.next_due_utc), day_text(last_day), now, due.pk))
+            key = (row["delivery_time"], row["timezone"], row["next_due_utc"])
+            decided = decisions.get(key)
+            if decided is None:
+                decided = decisions[key] = _decide(row, plan)
+            day, send, next_due = decided
+            last_day = row["last_day"]
+            if not last_day or day > last_day:  # 'YYYY-MM-DD' texts compare as the days do
+                (queued if send else skipped).append((row["id"], row["platform"], day, now, now))
+                last_day = day
+            moves.append((next_due, last_day, now, row["id"]))
         await connection.executemany(
             """INSERT OR IGNORE INTO outbox (chat_pk, platform, job, key, not_before, created_at)
                VALUES (?, ?, 'digest', ?, ?, ?)""",
@@ -144,7 +188,7 @@ class Outbox:
                 """UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?
                    WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND platform = ?
                                 AND not_before <= ? ORDER BY id LIMIT ?)
-                   RETURNING id, chat_pk, job, key, parts_sent, attempts""",
+                   RETURNING id""",
                 (worker, now, platform, now, limit),
             )
             if not rows:
@@ -152,25 +196,57 @@ class Outbox:
             ids = [r["id"] for r in rows]
             rows = await fetch_all(
                 connection,
-                f"""SELECT o.id, o.chat_pk, o.job, o.key, o.parts_sent, o.attempts,
-                           c.platform, c.chat_id, c.kind
+                f"""SELECT o.id AS job_id, o.job, o.key, o.parts_sent, o.attempts, c.*,
+                           (SELECT json_group_array(topic) FROM follows
+                            WHERE chat_pk = c.id) AS topics
                     FROM outbox o JOIN chats c ON c.id = o.chat_pk
                     WHERE o.id IN ({_marks(ids)}) ORDER BY o.id""",
                 ids,
             )
-        return [
-            Job(
-                id=r["id"],
-                chat_pk=r["chat_pk"],
-                address=Address(r["platform"], r["chat_id"]),
-                chat_kind=ChatKind(r["kind"]),
-                job=r["job"],
-                key=r["key"],
-                parts_sent=r["parts_sent"],
-                attempts=r["attempts"],
+        jobs = []
+        for r in rows:
+            chat = chat_from_row(r)
+            jobs.append(
+                Job(
+                    id=r["job_id"],
+                    chat_pk=chat.pk,
+                    address=chat.address,
+                    chat_kind=chat.kind,
+                    job=r["job"],
+                    key=r["key"],
+                    parts_sent=r["parts_sent"],
+                    attempts=r["attempts"],
+                    chat=chat,
+                )
             )
-            for r in rows
-        ]
+        return jobs
+
+    async def inputs(self, jobs: Sequence[Job]) -> Inputs:
+        """Digest histories of subscribed chats, prayer counts and broadcast texts for `jobs`."""
+        digests = [j for j in jobs if j.job == DIGEST and j.chat is not None and j.chat.subscribed]
+        days = sorted({day_text(j.day) for j in digests if j.day is not None})
+        broadcasts = sorted({int(j.key) for j in jobs if j.job == BROADCAST})
+        inputs = Inputs()
+        async with self._db.read() as connection:
+            for job in digests:
+                assert job.chat is not None and job.day is not None
+                inputs.received[job.id] = await received_before(connection, job.chat.pk, job.day)
+            if days:
+                for row in await fetch_all(
+                    connection,
+                    f"""SELECT prayer_id, day, chats FROM prayer_tallies
+                        WHERE day IN ({_marks(days)})""",
+                    days,
+                ):
+                    inputs.prayed[row["prayer_id"], date.fromisoformat(row["day"])] = row["chats"]
+            if broadcasts:
+                for row in await fetch_all(
+                    connection,
+                    f"SELECT id, text FROM broadcasts WHERE id IN ({_marks(broadcasts)})",
+                    broadcasts,
+                ):
+                    inputs.broadcasts[row["id"]] = row["text"]
+        return inputs
 
     async def renew(self, worker: str) -> None:
         """Keep this worker's claims alive."""
@@ -205,19 +281,51 @@ class Outbox:
 
     async def progress(self, job: Job, worker: str, parts_sent: int, done: bool) -> bool:
         """Record accepted messages; False if the claim was lost (another sender took over)."""
+        [kept] = await self.record(worker, [Progress(job, parts_sent, done)])
+        return kept
+
+    async def record(self, worker: str, items: Sequence[Progress]) -> list[bool]:
+        """Record accepted messages of many jobs in one transaction; for each item, False if
+        the claim was lost (another sender took over), and then nothing is remembered."""
         now = self._now()
+        groups: dict[tuple[int, bool], list[int]] = {}
+        for item in items:
+            groups.setdefault((item.parts_sent, item.done), []).append(item.job.id)
         async with self._db.write() as connection:
-            return bool(
-                await changes(
+            kept: set[int] = set()
+            for (parts_sent, done), ids in groups.items():
+                rows = await fetch_all(
                     connection,
-                    """UPDATE outbox SET parts_sent = ?,
-                           state = CASE WHEN ? THEN 'sent' ELSE state END,
-                           finished_at = CASE WHEN ? THEN ? ELSE finished_at END,
-                           claimed_at = ?
-                       WHERE id = ? AND state = 'sending' AND claimed_by = ?""",
-                    (parts_sent, done, done, now, now, job.id, worker),
+                    f"""UPDATE outbox SET parts_sent = ?,
+                            state = CASE WHEN ? THEN 'sent' ELSE state END,
+                            finished_at = CASE WHEN ? THEN ? ELSE finished_at END,
+                            claimed_at = ?
+                        WHERE id IN ({_marks(ids)}) AND state = 'sending' AND claimed_by = ?
+                        RETURNING id""",
+                    (parts_sent, done, done, now, now, *ids, worker),
                 )
-            )
+                kept.update(row["id"] for row in rows)
+            remember = [i for i in items if i.done and i.entries and i.job.id in kept]
+            pks = await self._chat_pks(connection, [i.job.address for i in remember])
+            for item in remember:
+                pk = pks.get(item.job.address)
+                if pk is not None and item.job.day is not None:
+                    await mark_received(connection, pk, item.entries, item.job.day)
+        return [item.job.id in kept for item in items]
+
+    @staticmethod
+    async def _chat_pks(connection, addresses: Sequence[Address]) -> dict[Address, int]:
+        """The chats now at these addresses (a job's chat may have moved while it was sent)."""
+        pks: dict[Address, int] = {}
+        for platform in {a.platform for a in addresses}:
+            ids = [a.chat_id for a in addresses if a.platform == platform]
+            for row in await fetch_all(
+                connection,
+                f"SELECT id, chat_id FROM chats WHERE platform = ? AND chat_id IN ({_marks(ids)})",
+                (platform, *ids),
+            ):
+                pks[Address(platform, row["chat_id"])] = row["id"]
+        return pks
 
     async def retry_later(
         self, job: Job, worker: str, delay: float, reason: str, count: bool = True

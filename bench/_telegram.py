@@ -1,0 +1,141 @@
+"""The Telegram side of the delivery benchmarks: the fake Bot API process, the engine's sender,
+the peer (a plain loop over python-telegram-bot's `send_message` with `AIORateLimiter`), and a
+bare concurrent send loop with no engine and no limiter (what the HTTP stack alone can do).
+
+Another platform can plug in the same way, with a module providing these names (`serve_fake`,
+`make_bot`, `make_sender`, `limits`, `run_peer`, `run_bare`) listed in
+`bench._engine_run.PLATFORMS`; Discord has its own self-contained `bench.broadcast_discord`,
+which `bench.broadcast --platform discord` runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import time
+from multiprocessing.connection import Connection
+from typing import Any
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, ExtBot
+
+from bench._common import peak_rss_mb, receive
+from bot.adapters.telegram.replies import NO_PREVIEW
+from bot.adapters.telegram.sender import TelegramMessage, TelegramSender
+from bot.bootstrap import telegram_limits
+from bot.config import Config
+from bot.core.reply import Reply
+from bot.delivery.limits import Limits
+
+TOKEN = "123:BENCH"
+
+
+def serve_fake(pipe: Connection, global_rate: float, per_chat_rate: float) -> None:
+    """Child process: FakeBotApi enforcing the limits; answers "stop" with its records.
+
+    The fake keeps every request, so Python's full garbage collections in it grow to 30-100 ms
+    by 10,000 requests. Requests that arrive during one are read and stamped together when it
+    ends, and the fake's sliding second then counts sends that were spaced correctly as a
+    burst (each such pause cost a 429 at 30/s). Telegram stamps at its front door, not after
+    a pause of its own, so the fake runs with the cyclic collector off.
+    """
+    logging.basicConfig(level=logging.WARNING)
+    gc.disable()
+    asyncio.run(_serve(pipe, global_rate, per_chat_rate))
+
+
+async def _serve(pipe: Connection, global_rate: float, per_chat_rate: float) -> None:
+    from tests.fakes.telegram_api import FakeBotApi
+
+    api = FakeBotApi(TOKEN, global_rate=global_rate, per_chat_rate=per_chat_rate)
+    await api.start()
+    pipe.send(api.base_url)
+    await receive(pipe)
+    chats = {params.get("chat_id") for params in api.calls("sendMessage")}
+    records = {
+        "accepted": api.stats.accepted,
+        "rate_limited": api.stats.rate_limited,
+        "failed": api.stats.failed,
+        "accepted_at": api.stats.accepted_at,
+        "per_chat": {c: n for c in chats if (n := len(api.sent_to(c, edits=False)))},
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    await api.stop()
+    pipe.send(records)
+
+
+def make_bot(base_url: str | None, rate_limiter: AIORateLimiter | None = None) -> Bot:
+    """A bot on the fake (None: a bot that is never connected, for rendering only); with a
+    rate limiter it is an ExtBot, as `ApplicationBuilder().rate_limiter(...)` builds it."""
+    url = base_url or "http://127.0.0.1:9/bot"
+    if rate_limiter is None:
+        return Bot(TOKEN, base_url=url)
+    return ExtBot(TOKEN, base_url=url, rate_limiter=rate_limiter)
+
+
+def make_sender(bot: Bot, limits: Limits) -> TelegramSender:
+    return TelegramSender(bot, limits)
+
+
+def limits(config: Config) -> Limits:
+    return telegram_limits(config)
+
+
+def _message(reply: Reply) -> TelegramMessage:
+    [message] = TelegramSender(make_bot(None), Limits()).render(reply)
+    return message
+
+
+async def _send(bot: Bot, chat_id: str, message: TelegramMessage) -> None:
+    await bot.send_message(
+        int(chat_id),
+        message.text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=message.markup,
+        link_preview_options=NO_PREVIEW,
+    )
+
+
+async def run_peer(
+    base_url: str, chat_ids: list[str], reply: Reply, per_second: float
+) -> dict[str, Any]:
+    """The library's own answer to flood limits: send each message in turn and let
+    AIORateLimiter pace them and retry 429s (3 times; then the message is given up)."""
+    message = _message(reply)
+    limiter = AIORateLimiter(overall_max_rate=per_second, overall_time_period=1, max_retries=3)
+    given_up = 0
+    async with make_bot(base_url, limiter) as bot:
+        started = time.monotonic()
+        for chat_id in chat_ids:
+            try:
+                await _send(bot, chat_id, message)
+            except TelegramError:
+                given_up += 1
+        seconds = time.monotonic() - started
+    return {"seconds": seconds, "gave_up": given_up, "peak_rss_mb": peak_rss_mb()}
+
+
+async def run_bare(
+    base_url: str, chat_ids: list[str], reply: Reply, concurrency: int
+) -> dict[str, Any]:
+    """`concurrency` tasks sending the messages as fast as python-telegram-bot goes."""
+    message = _message(reply)
+    queue = list(reversed(chat_ids))
+    errors = 0
+
+    async def worker(bot: Bot) -> None:
+        nonlocal errors
+        while queue:
+            try:
+                await _send(bot, queue.pop(), message)
+            except TelegramError:
+                errors += 1
+
+    async with make_bot(base_url) as bot:
+        started = time.monotonic()
+        await asyncio.gather(*(worker(bot) for _ in range(concurrency)))
+        seconds = time.monotonic() - started
+    return {"seconds": seconds, "errors": errors, "peak_rss_mb": peak_rss_mb()}

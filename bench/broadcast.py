@@ -1,0 +1,214 @@
+"""Benchmark: 10,000 subscribers all due at once, delivered within Telegram's flood limits.
+
+Each run gets a fresh fake Bot API in a process of its own (127.0.0.1, any free port) that
+enforces an overall rate and 1 message/s per chat, answers 429 with `retry_after` beyond them,
+and records every accepted message; each contender runs in a fresh process of its own, so its
+peak memory is its own. The runs:
+
+* **engine** — briefbot as `briefbot run` wires it (`bot.bootstrap`): N subscribers seeded due
+  now in a temporary SQLite file, one tick, then the delivery engine drains the queue through
+  python-telegram-bot, against a fake enforcing 30 messages/s.
+* **peer** — a plain loop over `bot.send_message` with python-telegram-bot's `AIORateLimiter`
+  (30/s, 3 retries on 429) sending the same digest to the same N chats, same fake.
+* **ceiling** — the engine with the fake's overall limit lifted to 1,000/s (Telegram's paid
+  broadcast ceiling) and the engine's own limit set to 1,000/s: what the whole stack (store,
+  queue, composition, python-telegram-bot, HTTP) sustains on this machine.
+* **ceiling-no-http** — the same, but the sender renders each message and sends nothing: the
+  engine's own ceiling (store, queue, composition, rendering, pacing).
+* **http-only** — no engine: 8 tasks calling `bot.send_message` as fast as they can against
+  the 1,000/s fake: the ceiling python-telegram-bot and its HTTP client put on any sender here.
+
+Lost and duplicated deliveries come from what the fake accepted, per subscriber: each must get
+exactly one message (a digest of the shipped library fits one Telegram message; the engine's
+runs also report the parts the queue recorded).
+
+Run from the project root:   /work/venv/bin/python -m bench.broadcast
+Quick check:                 /work/venv/bin/python -m bench.broadcast --subscribers 300
+It prints a table and, last, one line of JSON with the figures. A full run takes about
+2 x N/30 seconds (11 minutes for 10,000) plus the ceiling runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from typing import Any
+
+from bench._common import ChildServer, emit, load_average, run_child
+from bench._engine_run import PLATFORMS, ROOT, chat_ids, engine_child, platform_module
+from bot.bootstrap import live_catalog
+from bot.core.digest import compose
+from bot.core.reply import Reply
+from bot.core.views import digest_reply
+
+
+def peer_child(
+    pipe: Connection, platform: str, base_url: str, count: int, rate: float, settings: dict
+) -> None:
+    logging.basicConfig(level=logging.WARNING)
+    side = platform_module(platform)
+    pipe.send(asyncio.run(side.run_peer(base_url, chat_ids(count), sample_digest(), rate)))
+
+
+def bare_child(
+    pipe: Connection, platform: str, base_url: str, count: int, rate: float, settings: dict
+) -> None:
+    logging.basicConfig(level=logging.WARNING)
+    side = platform_module(platform)
+    concurrency = settings.get("concurrency", 8)
+    pipe.send(asyncio.run(side.run_bare(base_url, chat_ids(count), sample_digest(), concurrency)))
+
+
+def sample_digest() -> Reply:
+    """Today's digest from the shipped library, so every contender's messages weigh the same."""
+    library = live_catalog(ROOT / "content").current.library
+    return digest_reply(compose(library, datetime.now(UTC).date()))
+
+
+@dataclass(frozen=True)
+class Run:
+    child: Callable[..., None]
+    rate: float  # the engine's or the peer's messages per second
+    fake_rate: float | None  # the fake's overall limit; None: no fake (nothing is sent)
+    ceiling: bool = False  # sized by --ceiling-subscribers
+
+
+RUNS = {
+    "engine": Run(engine_child, 30.0, 30.0),
+    "peer": Run(peer_child, 30.0, 30.0),
+    "ceiling": Run(engine_child, 1000.0, 1000.0, ceiling=True),
+    "ceiling-no-http": Run(engine_child, 1000.0, None, ceiling=True),
+    "http-only": Run(bare_child, 1000.0, 1000.0, ceiling=True),
+}
+
+
+def judge(name: str, records: dict, contender: dict, count: int) -> dict[str, Any]:
+    """Figures for one run from what was accepted and what the contender reported."""
+    per_chat: dict[int, int] = records["per_chat"]
+    expected = {int(c) for c in chat_ids(count)}
+    received = Counter({c: n for c, n in per_chat.items() if c in expected})
+    stray = sum(n for c, n in per_chat.items() if c not in expected)
+    stamps = sorted(records["accepted_at"])
+    span = stamps[-1] - stamps[0] if len(stamps) > 1 else 0.0
+    sends = records["accepted"] + records["rate_limited"]
+    return {
+        "contender": name,
+        "messages": records["accepted"],
+        "rate": round((len(stamps) - 1) / span, 2) if span else None,
+        "steady_rate": _steady_rate(stamps),
+        "seconds": round(contender["seconds"], 2),
+        "rate_limited": records["rate_limited"],
+        "rate_limited_pct": round(100 * records["rate_limited"] / sends, 3) if sends else 0.0,
+        "lost": len(expected - set(received)),
+        "duplicated": sum(n - 1 for n in received.values() if n > 1) + stray,
+        "peak_rss_mb": contender["peak_rss_mb"],
+        **{k: v for k, v in contender.items() if k not in ("seconds", "peak_rss_mb", "records")},
+    }
+
+
+def _steady_rate(stamps: list[float]) -> float | None:
+    """Rate between the 10th and the 90th percentile acceptance: the run without its edges."""
+    if len(stamps) < 20:
+        return None
+    low, high = len(stamps) // 10, len(stamps) * 9 // 10
+    return round((high - low) / (stamps[high] - stamps[low]), 2)
+
+
+def run(name: str, platform: str, count: int, settings: dict) -> dict[str, Any]:
+    spec = RUNS[name]
+    side = platform_module(platform)
+    limit = f"fake allows {spec.fake_rate:g}/s" if spec.fake_rate else "nothing sent"
+    print(f"{name}: {count} messages at {spec.rate:g}/s ({limit}) ...", flush=True)
+    timeout = 4 * count / min(spec.rate, 100.0) + 300
+    server = ChildServer(side.serve_fake, spec.fake_rate, 1.0) if spec.fake_rate else None
+    try:
+        address = server.address if server else None
+        contender = run_child(
+            spec.child, platform, address, count, spec.rate, settings, timeout=timeout
+        )
+    finally:
+        records = server.stop() if server else None
+    figures = judge(name, records or contender["records"], contender, count)
+    if records:
+        figures["fake_peak_rss_mb"] = records["peak_rss_mb"]
+    return figures
+
+
+def table(runs: list[dict]) -> None:
+    columns = [
+        ("contender", ""),
+        ("messages", "sent"),
+        ("rate", "msg/s"),
+        ("steady_rate", "steady/s"),
+        ("rate_limited", "429s"),
+        ("rate_limited_pct", "429 %"),
+        ("lost", "lost"),
+        ("duplicated", "dup"),
+        ("peak_rss_mb", "RSS MB"),
+        ("seconds", "wall s"),
+    ]
+    rows = [[label for _, label in columns]]
+    rows += [[str(run.get(key)) for key, _ in columns] for run in runs]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
+    for row in rows:
+        print("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--subscribers", type=int, default=10_000)
+    parser.add_argument(
+        "--ceiling-subscribers",
+        type=int,
+        default=None,
+        help="messages for the 1,000/s runs (default: --subscribers)",
+    )
+    parser.add_argument("--platform", default="telegram", choices=[*sorted(PLATFORMS), "discord"])
+    parser.add_argument(
+        "--runs", default=",".join(RUNS), help="comma-separated, of: " + ", ".join(RUNS)
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=None, help="delivery.concurrency (default: config's)"
+    )
+    args = parser.parse_args()
+    if args.platform == "discord":  # a self-contained benchmark of its own
+        from bench import broadcast_discord
+
+        figures = broadcast_discord.run(args.subscribers)
+        print("\n".join(f"{key:>22}: {value}" for key, value in figures.items()))
+        emit({"benchmark": "broadcast", **figures})
+        return
+    settings = {} if args.concurrency is None else {"concurrency": args.concurrency}
+    load_before = load_average()
+    runs = []
+    for name in args.runs.split(","):
+        count = (
+            (args.ceiling_subscribers or args.subscribers)
+            if RUNS[name].ceiling
+            else args.subscribers
+        )
+        runs.append(run(name, args.platform, count, settings))
+    table(runs)
+    emit(
+        {
+            "benchmark": "broadcast",
+            "platform": args.platform,
+            "subscribers": args.subscribers,
+            "settings": settings,
+            "runs": runs,
+            "load_before": load_before,
+            "load_after": load_average(),
+            "cpus": os.cpu_count(),
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""What a queued job says: a chat's digest for its day, or an operator's broadcast.
+
+The engine reads everything a batch of claimed jobs needs in one snapshot (`Outbox.inputs`)
+and prepares every job of the batch at once, before any of them queues for the wire:
+composing needs no database then, and the CPU work of a batch does not stall the event loop
+between one send's pacing turn and its request (the platform's sliding second would see the
+stalled sends arrive as a burst). Digests are cached: `compose` is a pure function of the
+library, the day, the chat's followed topics and what it received before that day, and
+subscribers who joined together and follow the same topics share all of these, so at a
+busy minute most chats get a digest that was already composed for someone else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from bot.catalog.live import LiveCatalog
+from bot.core.digest import Digest, compose
+from bot.core.messages import t
+from bot.core.reply import Heading, Paragraph, Reply
+from bot.core.views import digest_reply
+from bot.store import ChatRecord
+from bot.store.outbox import BROADCAST, Inputs, Job
+
+CACHED_DIGESTS = 4096
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A job ready for the wire: its platform messages and the digest entries to remember once
+    they are all delivered; or `unwanted` (the chat no longer wants it); or what went wrong."""
+
+    messages: tuple[object, ...] = ()
+    entries: tuple[str, ...] = ()
+    unwanted: bool = False
+    error: Exception | None = None
+
+
+class Composer:
+    def __init__(self, catalog: LiveCatalog, max_briefs: int, protect_content: bool) -> None:
+        self.catalog = catalog
+        self.max_briefs = max_briefs
+        self.protect_content = protect_content
+        self._digests: dict[tuple[date, tuple[str, ...], frozenset], Digest] = {}
+        self._composed_from: object = None  # the catalog the cached digests came from
+
+    def prepare(
+        self, job: Job, inputs: Inputs | None, render: Callable[[Reply], Sequence[object]]
+    ) -> Prepared:
+        """Compose the job and render it with the platform's `render`; never raises."""
+        try:
+            if inputs is None:
+                raise RuntimeError("the job's chat and history could not be read")
+            composed = self.compose(job, inputs)
+            if composed is None:
+                return Prepared(unwanted=True)
+            reply, digest = composed
+            entries = digest.entry_ids if digest is not None else ()
+            return Prepared(messages=tuple(render(reply)), entries=entries)
+        except Exception as error:
+            return Prepared(error=error)
+
+    def compose(self, job: Job, inputs: Inputs) -> tuple[Reply, Digest | None] | None:
+        """The job's reply (and its digest, to remember as received); None if not wanted."""
+        if job.job == BROADCAST:
+            text = inputs.broadcasts.get(int(job.key))
+            if text is None:
+                return None
+            return Reply(parts=(Heading(t("broadcast.title")), Paragraph(text))), None
+        chat = job.chat
+        if chat is None or not chat.subscribed:
+            return None
+        assert job.day is not None
+        digest = self._digest(chat, job.day, inputs.received[job.id])
+        count = inputs.prayed.get((digest.prayer.id, job.day), 0) if digest.prayer else 0
+        return replace(digest_reply(digest, count), protect=self.protect_content), digest
+
+    def _digest(self, chat: ChatRecord, day: date, received: dict[str, date]) -> Digest:
+        catalog = self.catalog.current
+        if catalog is not self._composed_from or len(self._digests) >= CACHED_DIGESTS:
+            self._digests.clear()
+            self._composed_from = catalog
+        key = (day, chat.topics, frozenset(received.items()))
+        digest = self._digests.get(key)
+        if digest is None:
+            digest = self._digests[key] = compose(
+                catalog.library,
+                day,
+                received=received,
+                follows=chat.topics,
+                max_briefs=self.max_briefs,
+            )
+        return digest
