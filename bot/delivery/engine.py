@@ -95,6 +95,7 @@ class DeliveryEngine:
         self._tasks: list[asyncio.Task] = []
         self._active: dict[str, dict[int, asyncio.Task]] = {p: {} for p in self.senders}
         self._inflight: dict[str, asyncio.Semaphore] = {}
+        self._on_wire: set[int] = set()  # jobs with a message sent and its answer not yet in
         self._recorder = Recorder(outbox, self.worker)
         self._composer = Composer(catalog, settings.max_briefs, settings.protect_content)
         self.flood_waits = 0
@@ -130,15 +131,23 @@ class DeliveryEngine:
         self._tasks.append(asyncio.create_task(self._keep_claims()))
 
     async def stop(self, grace: float = 10.0) -> None:
-        """Take no new rows; let sends on the wire finish; hand everything else back."""
+        """Take no new rows; let sends on the wire finish; hand everything else back.
+
+        Jobs waiting for their turn are cancelled at once (nothing of theirs is on the wire);
+        a job whose message is on the wire gets `grace` seconds to hear the answer and record
+        it, then stops before its next message.
+        """
         self._stopping = True
         self._wake.set()
-        active = [task for jobs in self._active.values() for task in jobs.values()]
+        active = {job: task for jobs in self._active.values() for job, task in jobs.items()}
+        for job, task in active.items():
+            if job not in self._on_wire:
+                task.cancel()
         if active:
-            _, pending = await asyncio.wait(active, timeout=grace)
+            _, pending = await asyncio.wait(active.values(), timeout=grace)
             for task in pending:
                 task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+            await asyncio.gather(*active.values(), return_exceptions=True)
         await self._recorder.settle()  # accepted messages of cancelled sends are recorded too
         for task in self._tasks:
             task.cancel()
@@ -234,13 +243,20 @@ class DeliveryEngine:
         while index < len(messages):
             await pacer.wait_turn(job.address.chat_id, job.chat_kind.is_shared)
             async with self._inflight[sender.platform]:  # held until the message is recorded
-                outcome = await sender.send(job.address.chat_id, messages[index])
+                await pacer.wait_unpaused()
+                self._on_wire.add(job.id)
+                try:
+                    outcome = await sender.send(job.address.chat_id, messages[index])
+                finally:
+                    self._on_wire.discard(job.id)
                 if isinstance(outcome, Delivered):
                     index += 1
                     done = index == len(messages)
                     progress = Progress(job, index, done, entries if done else ())
                     if not await self._recorder.record(progress):
                         return  # taken over by another sender (the recorder said so)
+                    if self._stopping:
+                        return  # the rest of a long digest resumes from here after restart
                     continue
             match outcome:
                 case RetryAfter(seconds):
@@ -270,7 +286,7 @@ class DeliveryEngine:
 
     async def _retry(self, job: Job, reason: str) -> None:
         if job.attempts + 1 >= self.settings.max_attempts:
-            await self.outbox.close(job, self.worker, "failed", f"gave up: {reason}")
+            await self.outbox.close(job, self.worker, "failed", f"gave up: {reason}", attempt=True)
             log.warning(
                 "gave up on job %d after %d attempts: %s", job.id, job.attempts + 1, reason
             )

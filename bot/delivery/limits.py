@@ -56,6 +56,15 @@ class Pacer:
         """Hold every send until `seconds` from now (a flood-control answer)."""
         self._paused_until = max(self._paused_until, self._now() + seconds)
 
+    async def wait_unpaused(self) -> None:
+        """Hold a send that already has its turn until any flood-control pause is over.
+
+        A 429 can arrive while other sends wait for a free slot on the wire; their turn was
+        granted before the pause, so they check again right before going out.
+        """
+        while (delay := self._paused_until - self._now()) > 0:
+            await asyncio.sleep(delay)
+
     async def wait_turn(self, chat: str, is_group: bool) -> None:
         """Sleep until a message to `chat` may go out without breaking any limit."""
         await self._sleep_until(self._chat_ready.get(chat, 0.0))

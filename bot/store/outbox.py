@@ -342,16 +342,22 @@ class Outbox:
                 )
             )
 
-    async def close(self, job: Job, worker: str, state: str, reason: str) -> bool:
-        """End a job that will not be sent: 'failed' (it went wrong) or 'skipped' (not wanted)."""
+    async def close(
+        self, job: Job, worker: str, state: str, reason: str, attempt: bool = False
+    ) -> bool:
+        """End a job that will not be sent: 'failed' (it went wrong) or 'skipped' (not wanted).
+
+        `attempt` counts the try that ended it (a last failed send), so `attempts` is honest.
+        """
         now = self._now()
         async with self._db.write() as connection:
             return bool(
                 await changes(
                     connection,
-                    """UPDATE outbox SET state = ?, reason = ?, finished_at = ?, claimed_by = NULL
+                    """UPDATE outbox SET state = ?, reason = ?, finished_at = ?, claimed_by = NULL,
+                           attempts = attempts + ?
                        WHERE id = ? AND state = 'sending' AND claimed_by = ?""",
-                    (state, reason, now, job.id, worker),
+                    (state, reason, now, int(attempt), job.id, worker),
                 )
             )
 

@@ -38,10 +38,6 @@ pytestmark = pytest.mark.slow
 
 TOKEN = "5123456789:AAHfakeSecretPart-for_tests_0123456789"
 CONCURRENCY = 8  # delivery.concurrency (the default): messages on the wire at once
-SHUTDOWN_BUG = (
-    "engine bug: stop() lets every claimed job (up to `batch`) go on sending for up to its "
-    "10 s grace, not only the sends on the wire, then cancels what is left, mid-request or not"
-)
 
 
 @pytest.fixture
@@ -185,7 +181,6 @@ async def test_a_stop_signal_during_delivery_exits_0_with_every_accepted_digest_
     assert TOKEN.split(":")[1] not in bot.output()
 
 
-@pytest.mark.xfail(strict=True, reason=SHUTDOWN_BUG)
 async def test_sigterm_with_a_backlog_stops_sending_and_exits_once_the_wire_is_clear(
     api: FakeBotApi, tmp_path: Path, processes: Callable[[Path], BotProcess]
 ):

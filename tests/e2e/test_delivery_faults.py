@@ -100,11 +100,6 @@ async def test_flood_control_pauses_every_chat_for_retry_after_then_delivers_all
     assert delivery.engine.flood_waits == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Pacer.wait_turn is passed before the in-flight semaphore is taken, so "
-    "sends already queued on the semaphore ignore a later 429 pause",
-)
 async def test_flood_control_also_holds_sends_queued_behind_slow_answers(
     api, store, clock, shipped, due
 ):
