@@ -149,3 +149,8 @@ async def changes(connection: aiosqlite.Connection, sql: str, parameters: Parame
     """Run one write statement and say how many rows it touched."""
     async with connection.execute(sql, parameters) as cursor:
         return cursor.rowcount
+
+
+def placeholders(values: Sequence[Any]) -> str:
+    """`?, ?, ?` for an `IN (...)` list of `values`."""
+    return ",".join("?" * len(values))

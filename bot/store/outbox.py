@@ -1,4 +1,7 @@
-"""The delivery queue: enqueueing due digests and broadcasts, claiming, and recording outcomes.
+"""The delivery queue: enqueueing due digests, claiming rows, and recording outcomes.
+
+Broadcast drafts live in `broadcasts.py`, the operators' figures in `outbox_figures.py`, and
+the value objects in `outbox_records.py`; `Outbox` brings them together.
 
 Claims are leases. A sender marks the rows it takes with its name and the time, renews them
 while it works, and writes every outcome only where it still holds the claim. Rows whose lease
@@ -14,80 +17,38 @@ outcome of many accepted messages in one transaction (the sender's group commit)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
-from bot.clock import Clock
-from bot.core.address import Address, ChatKind
-from bot.store.db import Database, changes, fetch_all, fetch_one
+from bot.core.address import Address
+from bot.store.broadcasts import BroadcastQueue
+from bot.store.db import changes, fetch_all, placeholders
+from bot.store.outbox_figures import QueueFigures
+from bot.store.outbox_records import (
+    BROADCAST,
+    DIGEST,
+    DeliveryStats,
+    DueChat,
+    EnqueueResult,
+    Inputs,
+    Job,
+    Plan,
+    Progress,
+)
 from bot.store.received import mark_received, received_before
-from bot.store.records import ChatRecord, chat_from_row, day_text, from_unix, to_unix
+from bot.store.records import chat_from_row, day_text, from_unix, to_unix
 
-DIGEST, BROADCAST = "digest", "broadcast"
-
-
-@dataclass(frozen=True)
-class DueChat:
-    pk: int
-    address: Address
-    delivery_time: time
-    timezone: str
-    next_due_utc: datetime
-    last_day: date | None
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What the scheduler decided for one due chat: its day, whether to send, its next time."""
-
-    day: date
-    send: bool
-    next_due_utc: datetime
-
-
-@dataclass(frozen=True)
-class Job:
-    """One claimed row: a message job for one chat."""
-
-    id: int
-    chat_pk: int
-    address: Address
-    chat_kind: ChatKind
-    job: str
-    key: str
-    parts_sent: int
-    attempts: int
-    chat: ChatRecord | None = None  # the chat as it was when the job was claimed
-
-    @property
-    def day(self) -> date | None:
-        return date.fromisoformat(self.key) if self.job == DIGEST else None
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """What composing a batch of claimed jobs reads from the database, from one snapshot."""
-
-    received: dict[int, dict[str, date]] = field(default_factory=dict)  # job id -> history
-    prayed: dict[tuple[str, date], int] = field(default_factory=dict)  # (prayer, day) -> chats
-    broadcasts: dict[int, str] = field(default_factory=dict)  # broadcast id -> text
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Messages of a job the platform accepted; when `done`, its digest's `entries` are
-    remembered as received by the chat now at the job's address."""
-
-    job: Job
-    parts_sent: int
-    done: bool
-    entries: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class EnqueueResult:
-    enqueued: int = 0
-    skipped: int = 0
+__all__ = [
+    "BROADCAST",
+    "DIGEST",
+    "DeliveryStats",
+    "DueChat",
+    "EnqueueResult",
+    "Inputs",
+    "Job",
+    "Outbox",
+    "Plan",
+    "Progress",
+]
 
 
 def _decide(row, plan: Callable[[DueChat], Plan]) -> tuple[str, bool, int]:
@@ -105,17 +66,8 @@ def _decide(row, plan: Callable[[DueChat], Plan]) -> tuple[str, bool, int]:
     return day_text(decided.day), decided.send, to_unix(decided.next_due_utc)
 
 
-def _marks(values: list) -> str:
-    return ",".join("?" * len(values))
-
-
-class Outbox:
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self._db = db
-        self._clock = clock
-
-    def _now(self) -> int:
-        return to_unix(self._clock.now())
+class Outbox(BroadcastQueue, QueueFigures):
+    """The whole queue: enqueueing and claiming here, broadcasts and figures in its bases."""
 
     async def enqueue_due(
         self, platforms: Iterable[str], plan: Callable[[DueChat], Plan], batch: int = 5000
@@ -200,7 +152,7 @@ class Outbox:
                            (SELECT json_group_array(topic) FROM follows
                             WHERE chat_pk = c.id) AS topics
                     FROM outbox o JOIN chats c ON c.id = o.chat_pk
-                    WHERE o.id IN ({_marks(ids)}) ORDER BY o.id""",
+                    WHERE o.id IN ({placeholders(ids)}) ORDER BY o.id""",
                 ids,
             )
         jobs = []
@@ -235,14 +187,14 @@ class Outbox:
                 for row in await fetch_all(
                     connection,
                     f"""SELECT prayer_id, day, chats FROM prayer_tallies
-                        WHERE day IN ({_marks(days)})""",
+                        WHERE day IN ({placeholders(days)})""",
                     days,
                 ):
                     inputs.prayed[row["prayer_id"], date.fromisoformat(row["day"])] = row["chats"]
             if broadcasts:
                 for row in await fetch_all(
                     connection,
-                    f"SELECT id, text FROM broadcasts WHERE id IN ({_marks(broadcasts)})",
+                    f"SELECT id, text FROM broadcasts WHERE id IN ({placeholders(broadcasts)})",
                     broadcasts,
                 ):
                     inputs.broadcasts[row["id"]] = row["text"]
@@ -274,7 +226,7 @@ class Outbox:
         params: list = [worker]
         if job_ids is not None:
             ids = list(job_ids)
-            sql += f" AND id IN ({_marks(ids)})"
+            sql += f" AND id IN ({placeholders(ids)})"
             params += ids
         async with self._db.write() as connection:
             return await changes(connection, sql, params)
@@ -300,7 +252,7 @@ class Outbox:
                             state = CASE WHEN ? THEN 'sent' ELSE state END,
                             finished_at = CASE WHEN ? THEN ? ELSE finished_at END,
                             claimed_at = ?
-                        WHERE id IN ({_marks(ids)}) AND state = 'sending' AND claimed_by = ?
+                        WHERE id IN ({placeholders(ids)}) AND state = 'sending' AND claimed_by = ?
                         RETURNING id""",
                     (parts_sent, done, done, now, now, *ids, worker),
                 )
@@ -321,7 +273,8 @@ class Outbox:
             ids = [a.chat_id for a in addresses if a.platform == platform]
             for row in await fetch_all(
                 connection,
-                f"SELECT id, chat_id FROM chats WHERE platform = ? AND chat_id IN ({_marks(ids)})",
+                f"""SELECT id, chat_id FROM chats
+                    WHERE platform = ? AND chat_id IN ({placeholders(ids)})""",
                 (platform, *ids),
             ):
                 pks[Address(platform, row["chat_id"])] = row["id"]
@@ -376,101 +329,3 @@ class Outbox:
                        deactivated_reason = ?, updated_at = ? WHERE id = ?""",
                 (reason, now, job.chat_pk),
             )
-
-    async def pending_count(self, platform: str | None = None, ready_only: bool = False) -> int:
-        """Rows still to send; `ready_only` leaves out those waiting for a later retry."""
-        sql = "SELECT count(*) FROM outbox WHERE (state = 'sending' OR (state = 'pending'"
-        params: list = []
-        if ready_only:
-            sql += " AND not_before <= ?"
-            params.append(self._now())
-        sql += "))"
-        if platform is not None:
-            sql += " AND platform = ?"
-            params.append(platform)
-        async with self._db.read() as connection:
-            row = await fetch_one(connection, sql, params)
-        return int(row[0]) if row else 0
-
-    # Broadcasts
-
-    async def draft_broadcast(self, text: str) -> tuple[int, int]:
-        """Save an operator's message to confirm; returns (id, subscribers it would reach)."""
-        async with self._db.write() as connection:
-            cursor = await connection.execute(
-                "INSERT INTO broadcasts (text, created_at) VALUES (?, ?)", (text, self._now())
-            )
-            count = await fetch_one(connection, "SELECT count(*) FROM chats WHERE subscribed = 1")
-        return int(cursor.lastrowid or 0), int(count[0]) if count else 0
-
-    async def broadcast_text(self, broadcast_id: int) -> str | None:
-        async with self._db.read() as connection:
-            row = await fetch_one(
-                connection, "SELECT text FROM broadcasts WHERE id = ?", (broadcast_id,)
-            )
-        return row["text"] if row else None
-
-    async def confirm_broadcast(self, broadcast_id: int, platforms: Iterable[str]) -> int | None:
-        """Queue a drafted broadcast for every subscriber; None if it was not a draft."""
-        names = sorted(set(platforms))
-        now = self._now()
-        async with self._db.write() as connection:
-            updated = await changes(
-                connection,
-                "UPDATE broadcasts SET state = 'sent' WHERE id = ? AND state = 'draft'",
-                (broadcast_id,),
-            )
-            if not updated:
-                return None
-            count = await changes(
-                connection,
-                f"""INSERT OR IGNORE INTO outbox
-                       (chat_pk, platform, job, key, not_before, created_at)
-                    SELECT id, platform, 'broadcast', ?, ?, ? FROM chats
-                    WHERE subscribed = 1 AND platform IN ({_marks(names)})""",
-                (str(broadcast_id), now, now, *names),
-            )
-            await connection.execute(
-                "UPDATE broadcasts SET recipients = ? WHERE id = ?", (count, broadcast_id)
-            )
-        return count
-
-    async def cancel_broadcast(self, broadcast_id: int) -> bool:
-        async with self._db.write() as connection:
-            return bool(
-                await changes(
-                    connection,
-                    "UPDATE broadcasts SET state = 'cancelled' WHERE id = ? AND state = 'draft'",
-                    (broadcast_id,),
-                )
-            )
-
-    # Figures
-
-    async def stats(self, since: datetime) -> DeliveryStats:
-        """Queue rows created since `since`, by platform and state, and failures by reason."""
-        async with self._db.read() as connection:
-            states = await fetch_all(
-                connection,
-                """SELECT platform, state, count(*) AS n FROM outbox WHERE created_at >= ?
-                   GROUP BY platform, state""",
-                (to_unix(since),),
-            )
-            reasons = await fetch_all(
-                connection,
-                """SELECT platform, state, coalesce(reason, '') AS reason, count(*) AS n
-                   FROM outbox WHERE created_at >= ? AND state IN ('failed', 'skipped')
-                   GROUP BY platform, state, reason ORDER BY n DESC""",
-                (to_unix(since),),
-            )
-        by_state: dict[str, dict[str, int]] = {}
-        for row in states:
-            by_state.setdefault(row["platform"], {})[row["state"]] = row["n"]
-        failures = [(r["platform"], r["state"], r["reason"], r["n"]) for r in reasons]
-        return DeliveryStats(by_state, failures)
-
-
-@dataclass(frozen=True)
-class DeliveryStats:
-    by_state: dict[str, dict[str, int]]  # platform -> state -> rows
-    failures: list[tuple[str, str, str, int]]  # (platform, state, reason, rows), most first
