@@ -1,7 +1,8 @@
-"""The delivery queue: enqueueing due digests, claiming rows, and recording outcomes.
+"""The delivery queue: claiming rows and recording outcomes (the senders' side).
 
-Broadcast drafts live in `broadcasts.py`, the operators' figures in `outbox_figures.py`, and
-the value objects in `outbox_records.py`; `Outbox` brings them together.
+Enqueueing due chats lives in `enqueue.py`, broadcast drafts in `broadcasts.py`, the
+operators' figures in `outbox_figures.py` and the value objects in `outbox_records.py`;
+`Outbox` brings them together.
 
 Claims are leases. A sender marks the rows it takes with its name and the time, renews them
 while it works, and writes every outcome only where it still holds the claim. Rows whose lease
@@ -16,12 +17,13 @@ outcome of many accepted messages in one transaction (the sender's group commit)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date, time, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
 
 from bot.core.address import Address
 from bot.store.broadcasts import BroadcastQueue
 from bot.store.db import changes, fetch_all, placeholders
+from bot.store.enqueue import DueEnqueuer
 from bot.store.outbox_figures import QueueFigures
 from bot.store.outbox_records import (
     BROADCAST,
@@ -35,7 +37,7 @@ from bot.store.outbox_records import (
     Progress,
 )
 from bot.store.received import mark_received, received_before
-from bot.store.records import chat_from_row, day_text, from_unix, to_unix
+from bot.store.records import chat_from_row, day_text
 
 __all__ = [
     "BROADCAST",
@@ -51,85 +53,9 @@ __all__ = [
 ]
 
 
-def _decide(row, plan: Callable[[DueChat], Plan]) -> tuple[str, bool, int]:
-    """The plan for a due chat's row, as (day text, send, next due in unix seconds)."""
-    decided = plan(
-        DueChat(
-            pk=row["id"],
-            address=Address(row["platform"], row["chat_id"]),
-            delivery_time=time.fromisoformat(row["delivery_time"]),
-            timezone=row["timezone"],
-            next_due_utc=from_unix(row["next_due_utc"]),
-            last_day=date.fromisoformat(row["last_day"]) if row["last_day"] else None,
-        )
-    )
-    return day_text(decided.day), decided.send, to_unix(decided.next_due_utc)
-
-
-class Outbox(BroadcastQueue, QueueFigures):
-    """The whole queue: enqueueing and claiming here, broadcasts and figures in its bases."""
-
-    async def enqueue_due(
-        self, platforms: Iterable[str], plan: Callable[[DueChat], Plan], batch: int = 5000
-    ) -> EnqueueResult:
-        """Turn every chat due by now into a queue row and move its due time on, atomically.
-
-        One platform at a time, so that each batch is one range scan of `chats_due_by_platform`
-        (migration 003) in due order. `plan` must decide from a chat's delivery time, zone and
-        due instant alone: the chats due in one minute share a few hundred of those among
-        thousands, so it is asked once per distinct triple in a batch."""
-        total = EnqueueResult()
-        for platform in sorted(set(platforms)):
-            while True:
-                now = self._now()
-                async with self._db.write() as connection:
-                    rows = await fetch_all(
-                        connection,
-                        """SELECT id, platform, chat_id, delivery_time, timezone, next_due_utc,
-                                  last_day
-                           FROM chats WHERE subscribed = 1 AND platform = ?
-                           AND next_due_utc <= ? ORDER BY next_due_utc LIMIT ?""",
-                        (platform, now, batch),
-                    )
-                    result = await self._enqueue_rows(connection, rows, plan, now)
-                total = EnqueueResult(
-                    total.enqueued + result.enqueued, total.skipped + result.skipped
-                )
-                if len(rows) < batch:
-                    break
-        return total
-
-    async def _enqueue_rows(self, connection, rows, plan, now: int) -> EnqueueResult:
-        queued: list[tuple] = []
-        skipped: list[tuple] = []
-        moves: list[tuple] = []
-        decisions: dict[tuple[str, str, int], tuple[str, bool, int]] = {}
-        for row in rows:
-            key = (row["delivery_time"], row["timezone"], row["next_due_utc"])
-            decided = decisions.get(key)
-            if decided is None:
-                decided = decisions[key] = _decide(row, plan)
-            day, send, next_due = decided
-            last_day = row["last_day"]
-            if not last_day or day > last_day:  # 'YYYY-MM-DD' texts compare as the days do
-                (queued if send else skipped).append((row["id"], row["platform"], day, now, now))
-                last_day = day
-            moves.append((next_due, last_day, now, row["id"]))
-        await connection.executemany(
-            """INSERT OR IGNORE INTO outbox (chat_pk, platform, job, key, not_before, created_at)
-               VALUES (?, ?, 'digest', ?, ?, ?)""",
-            queued,
-        )
-        await connection.executemany(
-            """INSERT OR IGNORE INTO outbox
-               (chat_pk, platform, job, key, not_before, created_at, state, reason, finished_at)
-               VALUES (?, ?, 'digest', ?, ?, ?, 'skipped', 'missed the catch-up window', ?)""",
-            [(*v, v[-1]) for v in skipped],
-        )
-        await connection.executemany(
-            "UPDATE chats SET next_due_utc = ?, last_day = ?, updated_at = ? WHERE id = ?", moves
-        )
-        return EnqueueResult(len(queued), len(skipped))
+class Outbox(DueEnqueuer, BroadcastQueue, QueueFigures):
+    """The whole queue: claiming and recording here; enqueueing, broadcasts and figures in
+    its bases."""
 
     async def claim(self, platform: str, worker: str, limit: int) -> list[Job]:
         """Take up to `limit` of the oldest ready rows of `platform` for `worker`."""
