@@ -213,11 +213,11 @@ async def test_who_is_due_now_is_an_indexed_range_query(tmp_path, clock):
     ):
         plan = await connection.execute_fetchall(
             "EXPLAIN QUERY PLAN SELECT id FROM chats "
-            "WHERE subscribed = 1 AND next_due_utc <= ? ORDER BY next_due_utc",
-            (0,),
+            "WHERE subscribed = 1 AND platform = ? AND next_due_utc <= ? ORDER BY next_due_utc",
+            ("telegram", 0),
         )
     details = " ".join(row["detail"] for row in plan)
-    assert "USING INDEX chats_due (next_due_utc<?)" in details
+    assert "USING INDEX chats_due_by_platform (platform=? AND next_due_utc<?)" in details
     assert "TEMP B-TREE" not in details
 
 
