@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from bot.delivery.schedule import due_for_day, local_date, next_due
-from bot.store.outbox import DueChat, Plan
+from bot.store.outbox import DueSlot, Plan
 
 
 def latest_due(delivery_time: time, zone: str, now: datetime) -> datetime:
@@ -24,10 +24,10 @@ def latest_due(delivery_time: time, zone: str, now: datetime) -> datetime:
     raise AssertionError("a delivery time recurs at least every other day")
 
 
-def planner(now: datetime, catch_up: timedelta) -> Callable[[DueChat], Plan]:
+def planner(now: datetime, catch_up: timedelta) -> Callable[[DueSlot], Plan]:
     """The planning rule for one tick at `now`."""
 
-    def plan(due: DueChat) -> Plan:
+    def plan(due: DueSlot) -> Plan:
         effective = max(due.next_due_utc, latest_due(due.delivery_time, due.timezone, now))
         return Plan(
             day=local_date(effective, due.timezone),

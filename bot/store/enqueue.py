@@ -3,94 +3,124 @@
 Each tick inserts one 'digest' row per due chat and local day (the UNIQUE key makes a second
 tick or a second process a no-op) and moves every due chat's next instant on, in one
 transaction per batch.
+
+The work is done in SQL, set by set, not row by row from Python. The plan for a chat depends
+only on its delivery time, zone and due instant (its *slot*), and the chats due in one minute
+share a few hundred slots among tens of thousands of chats: Python plans each slot once into a
+temporary table, then two statements insert the queue rows and move the due times on. At a
+million subscribers that is what keeps a busy minute's tick within its budget (bench/scale.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, time
+from datetime import time
 
-from bot.core.address import Address
-from bot.store.db import fetch_all
-from bot.store.outbox_records import DueChat, EnqueueResult, Plan
+import aiosqlite
+
+from bot.store.db import changes, fetch_all, fetch_one
+from bot.store.outbox_records import DueSlot, EnqueueResult, Plan
 from bot.store.queue_base import QueueTables
 from bot.store.records import day_text, from_unix, to_unix
 
+_PLAN_TABLE = """CREATE TEMP TABLE IF NOT EXISTS due_plan (
+    delivery_time TEXT NOT NULL, timezone TEXT NOT NULL, due INTEGER NOT NULL,
+    day TEXT NOT NULL, send INTEGER NOT NULL, next_due INTEGER NOT NULL,
+    PRIMARY KEY (delivery_time, timezone, due)
+) WITHOUT ROWID"""
 
-def _decide(row, plan: Callable[[DueChat], Plan]) -> tuple[str, bool, int]:
-    """The plan for a due chat's row, as (day text, send, next due in unix seconds)."""
-    decided = plan(
-        DueChat(
-            pk=row["id"],
-            address=Address(row["platform"], row["chat_id"]),
-            delivery_time=time.fromisoformat(row["delivery_time"]),
-            timezone=row["timezone"],
-            next_due_utc=from_unix(row["next_due_utc"]),
-            last_day=date.fromisoformat(row["last_day"]) if row["last_day"] else None,
-        )
-    )
-    return day_text(decided.day), decided.send, to_unix(decided.next_due_utc)
+# The due chats of one platform up to a due instant, each joined to its slot's plan. A chat
+# whose last digest day is not before the planned day already has it: no second row.
+_DUE_WITH_PLAN = """FROM chats c JOIN temp.due_plan p
+    ON p.delivery_time = c.delivery_time AND p.timezone = c.timezone AND p.due = c.next_due_utc
+    WHERE c.subscribed = 1 AND c.platform = :platform AND c.next_due_utc <= :upto"""
+_NOT_YET_HAD = "(c.last_day IS NULL OR c.last_day < p.day)"
+
+_INSERT_SENDS = f"""INSERT OR IGNORE INTO outbox
+    (chat_pk, platform, job, key, not_before, created_at)
+    SELECT c.id, c.platform, 'digest', p.day, :now, :now {_DUE_WITH_PLAN}
+    AND p.send = 1 AND {_NOT_YET_HAD}"""
+
+_INSERT_SKIPS = f"""INSERT OR IGNORE INTO outbox
+    (chat_pk, platform, job, key, not_before, created_at, state, reason, finished_at)
+    SELECT c.id, c.platform, 'digest', p.day, :now, :now, 'skipped',
+           'missed the catch-up window', :now {_DUE_WITH_PLAN}
+    AND p.send = 0 AND {_NOT_YET_HAD}"""
+
+# SET expressions all see the row as it was, so `next_due_utc` in the lookups is the old one.
+_SLOT_PLAN = """FROM temp.due_plan p WHERE p.delivery_time = chats.delivery_time
+    AND p.timezone = chats.timezone AND p.due = chats.next_due_utc"""
+_MOVE_ON = f"""UPDATE chats SET
+    last_day = max(coalesce(last_day, ''), (SELECT p.day {_SLOT_PLAN})),
+    next_due_utc = (SELECT p.next_due {_SLOT_PLAN}),
+    updated_at = :now
+    WHERE subscribed = 1 AND platform = :platform AND next_due_utc <= :upto"""
 
 
 class DueEnqueuer(QueueTables):
     async def enqueue_due(
-        self, platforms: Iterable[str], plan: Callable[[DueChat], Plan], batch: int = 5000
+        self, platforms: Iterable[str], plan: Callable[[DueSlot], Plan], batch: int = 5000
     ) -> EnqueueResult:
         """Turn every chat due by now into a queue row and move its due time on, atomically.
 
-        One platform at a time, so that each batch is one range scan of `chats_due_by_platform`
-        (migration 003) in due order. `plan` must decide from a chat's delivery time, zone and
-        due instant alone: the chats due in one minute share a few hundred of those among
-        thousands, so it is asked once per distinct triple in a batch."""
-        total = EnqueueResult()
+        One platform at a time, each batch one range scan of `chats_due_by_platform`
+        (migration 003) in due order. A batch is every chat due up to the due instant of the
+        `batch`-th one, so chats due at the same instant always go in together."""
+        enqueued = skipped = 0
         for platform in sorted(set(platforms)):
-            while True:
+            more = True
+            while more:
                 now = self._now()
                 async with self._db.write() as connection:
-                    rows = await fetch_all(
-                        connection,
-                        """SELECT id, platform, chat_id, delivery_time, timezone, next_due_utc,
-                                  last_day
-                           FROM chats WHERE subscribed = 1 AND platform = ?
-                           AND next_due_utc <= ? ORDER BY next_due_utc LIMIT ?""",
-                        (platform, now, batch),
-                    )
-                    result = await self._enqueue_rows(connection, rows, plan, now)
-                total = EnqueueResult(
-                    total.enqueued + result.enqueued, total.skipped + result.skipped
-                )
-                if len(rows) < batch:
-                    break
-        return total
+                    upto, more = await _batch_end(connection, platform, now, batch)
+                    sent, missed = await _enqueue_until(connection, platform, upto, now, plan)
+                enqueued, skipped = enqueued + sent, skipped + missed
+        return EnqueueResult(enqueued, skipped)
 
-    async def _enqueue_rows(self, connection, rows, plan, now: int) -> EnqueueResult:
-        queued: list[tuple] = []
-        skipped: list[tuple] = []
-        moves: list[tuple] = []
-        decisions: dict[tuple[str, str, int], tuple[str, bool, int]] = {}
-        for row in rows:
-            key = (row["delivery_time"], row["timezone"], row["next_due_utc"])
-            decided = decisions.get(key)
-            if decided is None:
-                decided = decisions[key] = _decide(row, plan)
-            day, send, next_due = decided
-            last_day = row["last_day"]
-            if not last_day or day > last_day:  # 'YYYY-MM-DD' texts compare as the days do
-                (queued if send else skipped).append((row["id"], row["platform"], day, now, now))
-                last_day = day
-            moves.append((next_due, last_day, now, row["id"]))
-        await connection.executemany(
-            """INSERT OR IGNORE INTO outbox (chat_pk, platform, job, key, not_before, created_at)
-               VALUES (?, ?, 'digest', ?, ?, ?)""",
-            queued,
-        )
-        await connection.executemany(
-            """INSERT OR IGNORE INTO outbox
-               (chat_pk, platform, job, key, not_before, created_at, state, reason, finished_at)
-               VALUES (?, ?, 'digest', ?, ?, ?, 'skipped', 'missed the catch-up window', ?)""",
-            [(*v, v[-1]) for v in skipped],
-        )
-        await connection.executemany(
-            "UPDATE chats SET next_due_utc = ?, last_day = ?, updated_at = ? WHERE id = ?", moves
-        )
-        return EnqueueResult(len(queued), len(skipped))
+
+async def _batch_end(
+    connection: aiosqlite.Connection, platform: str, now: int, batch: int
+) -> tuple[int, bool]:
+    """The due instant that closes this batch, and whether chats due by now may remain."""
+    row = await fetch_one(
+        connection,
+        """SELECT next_due_utc FROM chats WHERE subscribed = 1 AND platform = ?
+           AND next_due_utc <= ? ORDER BY next_due_utc LIMIT 1 OFFSET ?""",
+        (platform, now, batch - 1),
+    )
+    return (now, False) if row is None else (row[0], row[0] < now)
+
+
+async def _enqueue_until(
+    connection: aiosqlite.Connection,
+    platform: str,
+    upto: int,
+    now: int,
+    plan: Callable[[DueSlot], Plan],
+) -> tuple[int, int]:
+    """Plan each slot due by `upto` once, then queue and move on its chats in SQL."""
+    slots = await fetch_all(
+        connection,
+        """SELECT DISTINCT delivery_time, timezone, next_due_utc FROM chats
+           WHERE subscribed = 1 AND platform = ? AND next_due_utc <= ?""",
+        (platform, upto),
+    )
+    if not slots:
+        return 0, 0
+    plans = [(*slot, *_decide(slot, plan)) for slot in slots]
+    await connection.execute(_PLAN_TABLE)
+    await connection.execute("DELETE FROM temp.due_plan")
+    await connection.executemany("INSERT INTO temp.due_plan VALUES (?, ?, ?, ?, ?, ?)", plans)
+    values = {"platform": platform, "upto": upto, "now": now}
+    sent = await changes(connection, _INSERT_SENDS, values)
+    any_missed = not all(send for *_, send, _next in plans)
+    missed = await changes(connection, _INSERT_SKIPS, values) if any_missed else 0
+    await connection.execute(_MOVE_ON, values)
+    return sent, missed
+
+
+def _decide(slot, plan: Callable[[DueSlot], Plan]) -> tuple[str, int, int]:
+    """The plan for a slot's row, as (day text, send as 0 or 1, next due in unix seconds)."""
+    delivery_time, zone, due = slot
+    decided = plan(DueSlot(time.fromisoformat(delivery_time), zone, from_unix(due)))
+    return day_text(decided.day), int(decided.send), to_unix(decided.next_due_utc)

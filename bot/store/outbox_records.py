@@ -1,4 +1,4 @@
-"""The delivery queue's value objects: due chats and plans, claimed jobs and their inputs,
+"""The delivery queue's value objects: due slots and plans, claimed jobs and their inputs,
 recorded progress, and the figures operators see."""
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ DIGEST, BROADCAST = "digest", "broadcast"
 
 
 @dataclass(frozen=True)
-class DueChat:
-    pk: int
-    address: Address
+class DueSlot:
+    """What the chats due at one instant with the same delivery time and zone share: all a
+    plan may depend on, so that it is made once for all of them."""
+
     delivery_time: time
     timezone: str
     next_due_utc: datetime
-    last_day: date | None
 
 
 @dataclass(frozen=True)
