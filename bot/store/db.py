@@ -21,11 +21,14 @@ from typing import Any
 
 import aiosqlite
 
+from bot.store.checkpoint import Checkpointer
 from bot.store.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+# After a burst (a busy tick writes tens of MB of pages) the log file shrinks back to this.
+WAL_SIZE_LIMIT = 32 * 2**20
 
 Parameters = Sequence[Any] | Mapping[str, Any]
 
@@ -37,6 +40,7 @@ class Database:
         self.path = path
         self._connection: aiosqlite.Connection | None = connection
         self._lock = asyncio.Lock()
+        self._checkpointer: Checkpointer | None = None
 
     @classmethod
     async def connect(cls, path: Path) -> Database:
@@ -64,13 +68,19 @@ class Database:
         return db
 
     async def enable_wal(self) -> None:
-        """The first write to the file: readers stop blocking the writer and vice versa."""
+        """The first write to the file: readers stop blocking the writer and vice versa, and
+        commits stop paying for checkpoints (`bot.store.checkpoint` says why)."""
         connection = self._require_open()
         row = await fetch_one(connection, "PRAGMA journal_mode = WAL")
         mode = row[0] if row else None
         if mode != "wal":
             logger.warning("database %s runs in journal mode %s, not WAL", self.path, mode)
+            return
         await connection.execute("PRAGMA synchronous = NORMAL")
+        await connection.execute("PRAGMA wal_autocheckpoint = 0")
+        await connection.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
+        self._checkpointer = Checkpointer(self.path)
+        self._checkpointer.start()
 
     @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -92,6 +102,8 @@ class Database:
                 await connection.execute(begin)
                 yield connection
                 await connection.execute("COMMIT")
+                if self._checkpointer is not None:
+                    self._checkpointer.written()
             except BaseException:
                 # Also on cancellation, even one that hit while BEGIN still waited for another
                 # process's lock: statements run in order on aiosqlite's thread, so this ROLLBACK
@@ -104,6 +116,8 @@ class Database:
         """Wait for a running transaction, fold the WAL into the file, close. Idempotent."""
         if self._connection is None:
             return
+        if self._checkpointer is not None:
+            await self._checkpointer.stop()
         async with self._lock:
             connection, self._connection = self._connection, None
             if connection is None:
