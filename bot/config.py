@@ -65,6 +65,7 @@ class DeliveryConfig:
     backoff_seconds: float = 2.0
     concurrency: int = 8
     claim_timeout_seconds: int = 120
+    keep_days: int = 7
 
 
 @dataclass(frozen=True)

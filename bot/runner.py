@@ -41,7 +41,8 @@ async def delivering(
 ) -> AsyncIterator[DeliveryEngine]:
     """Run the delivery engine and its tick for the duration of the block."""
     engine = delivery_engine(services, senders, config)
-    ticker = Ticker(engine.tick, config.delivery.tick_seconds, lambda: prune(services))
+    keep = timedelta(days=config.delivery.keep_days)
+    ticker = Ticker(engine.tick, config.delivery.tick_seconds, lambda: prune(services, keep))
     await engine.start()
     ticker.start()
     try:
@@ -51,12 +52,16 @@ async def delivering(
         await engine.stop()
 
 
-async def prune(services: Services) -> None:
-    """Forget which chat prayed what after two days; the anonymous daily tallies stay."""
-    cutoff = services.clock.now().date() - timedelta(days=2)
-    removed = await services.store.prune_prayers(before=cutoff)
+async def prune(services: Services, keep_queue: timedelta) -> None:
+    """Forget which chat prayed what after two days (the anonymous daily tallies stay), and
+    finished queue rows after `keep_queue`."""
+    now = services.clock.now()
+    removed = await services.store.prune_prayers(before=now.date() - timedelta(days=2))
     if removed:
         log.info("pruned %d per-chat prayer record(s)", removed)
+    removed = await services.outbox.prune_finished(before=now - keep_queue)
+    if removed:
+        log.info("deleted %d finished queue row(s) older than %s", removed, keep_queue)
 
 
 async def run_console(config: Config) -> int:

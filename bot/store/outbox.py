@@ -1,8 +1,8 @@
 """The delivery queue: claiming rows and recording outcomes (the senders' side).
 
 Enqueueing due chats lives in `enqueue.py`, broadcast drafts in `broadcasts.py`, the
-operators' figures in `outbox_figures.py` and the value objects in `outbox_records.py`;
-`Outbox` brings them together.
+operators' figures in `outbox_figures.py`, forgetting old rows in `outbox_retention.py` and
+the value objects in `outbox_records.py`; `Outbox` brings them together.
 
 Claims are leases. A sender marks the rows it takes with its name and the time, renews them
 while it works, and writes every outcome only where it still holds the claim. Rows whose lease
@@ -36,6 +36,7 @@ from bot.store.outbox_records import (
     Plan,
     Progress,
 )
+from bot.store.outbox_retention import QueueRetention
 from bot.store.received import mark_received, received_before
 from bot.store.records import chat_from_row, day_text
 
@@ -53,9 +54,9 @@ __all__ = [
 ]
 
 
-class Outbox(DueEnqueuer, BroadcastQueue, QueueFigures):
-    """The whole queue: claiming and recording here; enqueueing, broadcasts and figures in
-    its bases."""
+class Outbox(DueEnqueuer, BroadcastQueue, QueueFigures, QueueRetention):
+    """The whole queue: claiming and recording here; enqueueing, broadcasts, figures and
+    retention in its bases."""
 
     async def claim(self, platform: str, worker: str, limit: int) -> list[Job]:
         """Take up to `limit` of the oldest ready rows of `platform` for `worker`."""
