@@ -58,6 +58,7 @@ async def launch_telegram(
         base_url=settings.base_url,
         operators=settings.operators,
         poll_timeout=settings.poll_timeout,
+        sends_at_once=config.delivery.concurrency,
     )
     await adapter.start()
     stack.push_async_callback(adapter.stop)

@@ -19,6 +19,7 @@ from pathlib import Path
 from telegram import Bot
 from telegram.request import BaseRequest
 
+from bot.adapters.telegram.http import AiohttpRequest
 from bot.adapters.telegram.mapping import PLATFORM
 from bot.adapters.telegram.sender import TelegramSender
 from bot.catalog.live import LiveCatalog
@@ -140,8 +141,14 @@ async def delivering_to(
     limits: Limits | None = None,
     request: BaseRequest | None = None,
 ) -> AsyncIterator[Delivery]:
-    """The engine started on a real `telegram.Bot` pointed at `api`; stopped on exit."""
-    bot = Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url, request=request)
+    """The engine started on a real `telegram.Bot` pointed at `api`, talking HTTP through the
+    request class the bot ships with; stopped on exit."""
+    bot = Bot(
+        api.token,
+        base_url=api.base_url,
+        base_file_url=api.base_file_url,
+        request=request or AiohttpRequest(),
+    )
     async with bot:
         sender = SpySender(TelegramSender(bot, limits or QUICK_RETRIES))
         engine = DeliveryEngine(store, Outbox(store.db, clock), catalog, [sender], clock, settings)

@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
-from telegram.request import HTTPXRequest
 
+from bot.adapters.telegram.http import AiohttpRequest
 from bot.adapters.telegram.mapping import PLATFORM
 from bot.bootstrap import live_catalog
 from bot.catalog.live import LiveCatalog
@@ -242,7 +242,7 @@ async def test_a_send_that_times_out_is_retried_with_backoff_and_delivered(
     stuck = due[0]
     api.delay(stuck, 1.0, method="sendMessage", times=1)
     api.fail(stuck, status=504, method="sendMessage", times=1)
-    request = HTTPXRequest(read_timeout=0.3)
+    request = AiohttpRequest(read_timeout=0.3)
     async with delivering_to(api, store, shipped, clock, request=request) as delivery:
         await delivery.tick_and_drain()
 
@@ -268,7 +268,7 @@ async def test_a_timed_out_send_that_telegram_accepted_late_arrives_twice(
     """
     late = due[0]
     api.delay(late, 0.6, method="sendMessage", times=1)
-    request = HTTPXRequest(read_timeout=0.2)
+    request = AiohttpRequest(read_timeout=0.2)
     async with delivering_to(api, store, shipped, clock, request=request) as delivery:
         await delivery.tick_and_drain()
     await api.wait_for(lambda: len(api.sent_to(late)) == 2)

@@ -23,6 +23,7 @@ from telegram.ext import (
 )
 
 from bot.adapters.errors import StartupError
+from bot.adapters.telegram.http import AiohttpRequest
 from bot.adapters.telegram.mapping import address_of, request_for, thread_of
 from bot.adapters.telegram.replies import answer_button, send_reply
 from bot.core.commands import Scope
@@ -33,6 +34,10 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "channel_post", "callback_query", "my_chat_member"]
 GONE_STATUSES = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}
 NEW_MESSAGES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+CONCURRENT_UPDATES = 8
+# Connections beyond the delivery engine's sends and the updates handled at once: start-up
+# calls, and a margin so a busy moment waits for nothing. Idle slots cost nothing.
+SPARE_CONNECTIONS = 8
 
 
 def file_url_for(base_url: str) -> str:
@@ -50,7 +55,10 @@ class TelegramAdapter:
         base_url: str = "https://api.telegram.org/bot",
         operators: list[int] | None = None,
         poll_timeout: int = 30,
+        sends_at_once: int = 8,
     ) -> None:
+        """`sends_at_once` is the delivery engine's concurrency: the connection pool has room
+        for those sends and every update being handled at the same time."""
         self.core = core
         self.base_url = base_url
         self.operators = operators or []
@@ -60,7 +68,9 @@ class TelegramAdapter:
             .token(token)
             .base_url(base_url)
             .base_file_url(file_url_for(base_url))
-            .concurrent_updates(8)
+            .request(AiohttpRequest(sends_at_once + CONCURRENT_UPDATES + SPARE_CONNECTIONS))
+            .get_updates_request(AiohttpRequest(1))  # python-telegram-bot adds poll_timeout
+            .concurrent_updates(CONCURRENT_UPDATES)
             .build()
         )
         self.application.add_handler(MessageHandler(NEW_MESSAGES, self.on_message))
