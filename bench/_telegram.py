@@ -17,20 +17,23 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bench._common import peak_rss_mb, receive
+from bot.adapters.telegram.http import AiohttpRequest
+from bot.adapters.telegram.mapping import keyboard
 from bot.adapters.telegram.replies import NO_PREVIEW
-from bot.adapters.telegram.sender import TelegramMessage, TelegramSender
+from bot.adapters.telegram.sender import TelegramSender
 from bot.bootstrap import telegram_limits
 from bot.config import Config
 from bot.core.reply import Reply
 from bot.delivery.limits import Limits
 
 TOKEN = "123:BENCH"
+Message = tuple[str, InlineKeyboardMarkup | None]
 
 
 def serve_fake(pipe: Connection, global_rate: float, per_chat_rate: float) -> None:
@@ -69,11 +72,15 @@ async def _serve(pipe: Connection, global_rate: float, per_chat_rate: float) -> 
 
 def make_bot(base_url: str | None, rate_limiter: AIORateLimiter | None = None) -> Bot:
     """A bot on the fake (None: a bot that is never connected, for rendering only); with a
-    rate limiter it is an ExtBot, as `ApplicationBuilder().rate_limiter(...)` builds it."""
+    rate limiter it is an ExtBot, as `ApplicationBuilder().rate_limiter(...)` builds it.
+
+    Both talk HTTP through the request class the bot ships with (`TelegramAdapter`), so the
+    runs compare the engine with the peer, not two HTTP clients."""
     url = base_url or "http://127.0.0.1:9/bot"
+    requests = {"request": AiohttpRequest(), "get_updates_request": AiohttpRequest(1)}
     if rate_limiter is None:
-        return Bot(TOKEN, base_url=url)
-    return ExtBot(TOKEN, base_url=url, rate_limiter=rate_limiter)
+        return Bot(TOKEN, base_url=url, **requests)
+    return ExtBot(TOKEN, base_url=url, rate_limiter=rate_limiter, **requests)
 
 
 def make_sender(bot: Bot, limits: Limits) -> TelegramSender:
@@ -84,17 +91,19 @@ def limits(config: Config) -> Limits:
     return telegram_limits(config)
 
 
-def _message(reply: Reply) -> TelegramMessage:
+def _message(reply: Reply) -> Message:
+    """The text the engine sends, with the keyboard as a python-telegram-bot user builds it."""
     [message] = TelegramSender(make_bot(None), Limits()).render(reply)
-    return message
+    return message.text, keyboard(reply.buttons)
 
 
-async def _send(bot: Bot, chat_id: str, message: TelegramMessage) -> None:
+async def _send(bot: Bot, chat_id: str, message: Message) -> None:
+    text, markup = message
     await bot.send_message(
         int(chat_id),
-        message.text,
+        text,
         parse_mode=ParseMode.HTML,
-        reply_markup=message.markup,
+        reply_markup=markup,
         link_preview_options=NO_PREVIEW,
     )
 
