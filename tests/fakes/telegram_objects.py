@@ -21,7 +21,7 @@ _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>])")
 
 def utf16_len(text: str) -> int:
     """Entity offsets and lengths are counted in UTF-16 code units, not code points."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def without_none(**fields: Any) -> JSONDict:
