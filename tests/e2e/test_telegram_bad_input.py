@@ -182,3 +182,16 @@ async def test_a_photo_caption_command_is_answered(telegram: TelegramBot) -> Non
     await telegram.settle()
 
     assert telegram.messages(ALICE.chat)[-1]["text"].startswith("Settings for this chat")
+
+
+async def test_an_answer_refused_by_flood_control_arrives_after_the_wait(
+    telegram: TelegramBot,
+) -> None:
+    """Telegram refuses before sending, so the answer is sent again, once, after retry_after."""
+    telegram.api.fail(ALICE.chat.id, status=429, retry_after=1, method="sendMessage", times=1)
+
+    [answer] = await telegram.say(ALICE.chat, ALICE, "/pray")
+
+    assert answer["text"].startswith("Prayer point")
+    assert telegram.api.stats.failed == 1  # the refused try
+    assert len(telegram.messages(ALICE.chat)) == 1

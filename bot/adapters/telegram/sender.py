@@ -15,7 +15,6 @@ python-telegram-bot would serialise them on every send.
 from __future__ import annotations
 
 import json
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,10 +29,9 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapters.telegram.mapping import PLATFORM, keyboard
-from bot.adapters.telegram.replies import NO_PREVIEW
+from bot.adapters.telegram.replies import NO_PREVIEW, flood_wait_seconds
 from bot.core.reply import Button, Reply
 from bot.delivery import outcomes
 from bot.delivery.limits import Limits
@@ -84,7 +82,7 @@ class TelegramSender:
         try:
             await self.bot.do_api_request(SEND_MESSAGE, api_kwargs=params)
         except RetryAfter as error:
-            return outcomes.RetryAfter(_seconds(error))
+            return outcomes.RetryAfter(flood_wait_seconds(error))
         except ChatMigrated as error:
             return outcomes.Moved(str(error.new_chat_id))
         except Forbidden as error:
@@ -115,18 +113,6 @@ def _as_sent(error: TelegramError) -> TelegramError:
     if isinstance(error, EndPointNotFound | InvalidToken) and isinstance(cause, InvalidToken):
         return cause
     return error
-
-
-def _seconds(error: RetryAfter) -> float:
-    """retry_after is an int today and a timedelta in python-telegram-bot's future.
-
-    Reading it warns about that change on every 429; the value is handled either way.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
 
 
 def _reason(error: TelegramError) -> str:
