@@ -13,12 +13,13 @@ from bot.store.db import fetch_one
 
 def chats_in_the_file_itself(path: Path) -> int | None:
     """What the database file holds without its log: only checkpointed pages (None: not even
-    the schema is in the file yet)."""
+    the schema is in the file yet, or a checkpoint is writing it right now: `immutable` skips
+    the locks that would make a real reader wait)."""
     uri = f"file:{path}?immutable=1"
     with contextlib.closing(sqlite3.connect(uri, uri=True)) as connection:
         try:
             return connection.execute("SELECT count(*) FROM chats").fetchone()[0]
-        except sqlite3.OperationalError:
+        except sqlite3.DatabaseError:
             return None
 
 
