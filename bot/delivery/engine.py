@@ -188,11 +188,12 @@ class DeliveryEngine:
 
         while not self._stopping:
             free = batch - len(active)
-            jobs = (
-                await self.outbox.claim(sender.platform, self.worker, free)
-                if free >= refill
-                else []
-            )
+            if free < refill:
+                room.clear()
+                await room.wait()
+                continue
+            self._wake.clear()  # before claiming, so an enqueue during the claim is not missed
+            jobs = await self.outbox.claim(sender.platform, self.worker, free)
             if jobs:
                 inputs = await self._inputs(jobs)
                 for job in jobs:
@@ -200,11 +201,10 @@ class DeliveryEngine:
                     task = asyncio.create_task(self._deliver(job, prepared, sender, pacer))
                     active[job.id] = task
                     task.add_done_callback(partial(finished, job_id=job.id))
-            if len(active) > batch - refill:
-                room.clear()
-                await room.wait()
+            if len(jobs) == free:
+                # The queue may hold more. Sends that finished during the claim left room that
+                # is not a sign of an empty queue: claim again rather than idle for a poll.
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
             pacer.forget_idle()

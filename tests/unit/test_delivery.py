@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ import pytest
 
 from bot.core.address import Address, ChatKind
 from bot.delivery.engine import DeliveryEngine, EngineSettings
-from bot.delivery.outcomes import Failed, Gone, Moved, Retry, RetryAfter
+from bot.delivery.outcomes import Failed, Gone, Moved, Outcome, Retry, RetryAfter
 from bot.delivery.schedule import next_due_after_day
 from bot.store import Store
 from bot.store.outbox import Outbox
@@ -368,3 +369,30 @@ async def test_a_broadcast_goes_through_the_queue_to_every_subscriber(
         assert sender.sent[str(n)] == [
             "<b>A message from the team</b>\nThank you for praying &amp; giving!"
         ]
+
+
+class UnevenSender(RecordingSender):
+    """Answers after 0-6 ms, as a network does, so sends finish one by one."""
+
+    async def send(self, chat_id: str, message: object) -> Outcome:
+        await asyncio.sleep(0.002 * (int(chat_id) % 4))
+        return await super().send(chat_id, message)
+
+
+async def test_a_long_queue_drains_without_idling_between_claims(store, clock, make_engine):
+    """Sends that finish while a claim runs leave room; that room is no sign of an empty queue,
+    so the sender must claim again at once instead of sleeping for a poll (here 30 s)."""
+    for n in range(120):
+        await subscribe(store, str(n), "07:00", "Asia/Seoul", clock.now())
+    sender = UnevenSender()
+    engine = make_engine(EngineSettings(batch=8, concurrency=8, poll_seconds=30.0), sender_=sender)
+    clock.set(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))
+    assert (await engine.tick()).enqueued == 120
+    await engine.start()
+    try:
+        await engine.run_until_idle(timeout=8)
+    finally:
+        await engine.stop()
+    assert sorted(sender.sent, key=int) == [str(n) for n in range(120)]
+    assert all(len(sender.digests(str(n))) == 1 for n in range(120))
+
