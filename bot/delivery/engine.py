@@ -241,9 +241,9 @@ class DeliveryEngine:
         messages, entries = prepared.messages, prepared.entries
         index, floods = job.parts_sent, 0
         while index < len(messages):
-            await pacer.wait_turn(job.address.chat_id, job.chat_kind.is_shared)
+            await pacer.wait_chat(job.address.chat_id, job.chat_kind.is_shared)
             async with self._inflight[sender.platform]:  # held until the message is recorded
-                await pacer.wait_unpaused()
+                await pacer.take_turn(job.address.chat_id, job.chat_kind.is_shared)
                 self._on_wire.add(job.id)
                 try:
                     outcome = await sender.send(job.address.chat_id, messages[index])

@@ -14,6 +14,9 @@ the previous send, which leaves the network room for its jitter: a connection be
 can make a request arrive tens of milliseconds after the one sent after it. At any rate a
 second gate holds each send until the one `per_second` sends before it is a second (plus
 `WINDOW_MARGIN`) old, since Telegram (and the fake Bot API) count sends per sliding second.
+That gate counts a send when it is granted its turn, so a turn is only granted to a send that
+leaves at once: the caller waits for its chat (`wait_chat`), then for a free connection, and
+only then takes its turn (`take_turn`).
 
 Time here is the event loop's monotonic clock: pacing is about real elapsed seconds.
 """
@@ -56,20 +59,23 @@ class Pacer:
         """Hold every send until `seconds` from now (a flood-control answer)."""
         self._paused_until = max(self._paused_until, self._now() + seconds)
 
-    async def wait_unpaused(self) -> None:
-        """Hold a send that already has its turn until any flood-control pause is over.
+    async def wait_chat(self, chat: str, is_group: bool) -> None:
+        """Sleep until `chat` may have another message: its gap, and a group's minute budget.
 
-        A 429 can arrive while other sends wait for a free slot on the wire; their turn was
-        granted before the pause, so they check again right before going out.
+        Call it before taking a connection: a digest's second part waits a whole second here,
+        and holding a connection meanwhile would idle it for everyone else.
         """
-        while (delay := self._paused_until - self._now()) > 0:
-            await asyncio.sleep(delay)
-
-    async def wait_turn(self, chat: str, is_group: bool) -> None:
-        """Sleep until a message to `chat` may go out without breaking any limit."""
         await self._sleep_until(self._chat_ready.get(chat, 0.0))
         if is_group:
             await self._wait_group_budget(chat)
+
+    async def take_turn(self, chat: str, is_group: bool) -> None:
+        """Sleep until the next global slot, then count the send as gone.
+
+        Call it holding a connection and send at once: a turn granted to a send that then
+        queued for a connection would leave later than counted, and a burst of such late
+        sends is exactly what a sliding second (Telegram's, the fake's) refuses a second later.
+        """
         async with self._lock:  # global slots are handed out one at a time, in order
             while True:
                 now = self._now()
@@ -79,9 +85,9 @@ class Pacer:
                 await asyncio.sleep(start - now)
             self._next_slot = max(self._next_slot, now - self._slack) + self._interval
             self._recent.append(now)
-        self._chat_ready[chat] = self._now() + self.limits.chat_interval
+        self._chat_ready[chat] = now + self.limits.chat_interval
         if is_group:
-            self._group_sent.setdefault(chat, deque()).append(self._now())
+            self._group_sent.setdefault(chat, deque()).append(now)
 
     def _window_opens(self) -> float:
         """When one more send keeps every second within `per_second` sends."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from bisect import bisect_right
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ import pytest
 
 from bot.core.address import Address, ChatKind
 from bot.delivery.engine import DeliveryEngine, EngineSettings
+from bot.delivery.limits import Limits
 from bot.delivery.outcomes import Failed, Gone, Moved, Outcome, Retry, RetryAfter
 from bot.delivery.schedule import next_due_after_day
 from bot.store import Store
@@ -396,3 +398,35 @@ async def test_a_long_queue_drains_without_idling_between_claims(store, clock, m
     assert sorted(sender.sent, key=int) == [str(n) for n in range(120)]
     assert all(len(sender.digests(str(n))) == 1 for n in range(120))
 
+
+class StallingSender(RecordingSender):
+    """Its first two sends hang for 0.6 s, holding both connections; it notes when each send
+    actually went out."""
+
+    def __init__(self, limits: Limits) -> None:
+        super().__init__(limits=limits)
+        self.went_out: list[float] = []
+
+    async def send(self, chat_id: str, message: object) -> Outcome:
+        self.went_out.append(asyncio.get_running_loop().time())
+        if len(self.went_out) <= 2:
+            await asyncio.sleep(0.6)
+        return await super().send(chat_id, message)
+
+
+async def test_sends_that_queue_for_a_connection_do_not_leave_in_a_burst(
+    store, clock, make_engine
+):
+    """The pace counts a send when it leaves: turns handed out while every connection was busy
+    would all leave together once one frees, and a sliding second would refuse the burst."""
+    for n in range(60):
+        await subscribe(store, str(n), "07:00", "Asia/Seoul", clock.now())
+    sender = StallingSender(Limits(per_second=50.0, chat_interval=0.0))
+    engine = make_engine(EngineSettings(concurrency=2, poll_seconds=0.05), sender_=sender)
+    clock.set(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))
+    assert (await engine.tick()).enqueued == 60
+    await run(engine)
+    assert len(sender.sent) == 60
+    stamps = sender.went_out
+    busiest = max(bisect_right(stamps, t + 1.0) - i for i, t in enumerate(stamps))
+    assert busiest <= 50
