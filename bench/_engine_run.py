@@ -83,6 +83,7 @@ async def run_engine(
     """Seed, tick once, drain; `settings` override `delivery.*` settings (e.g. concurrency)."""
     from bot.bootstrap import delivery_engine, open_services
     from bot.config import Config, DeliveryConfig
+    from bot.runner import settle_heap
 
     side = platform_module(platform)
     with tempfile.TemporaryDirectory(prefix="briefbot-bench-") as folder:
@@ -100,6 +101,7 @@ async def run_engine(
                 await bot.initialize()
             try:
                 engine = delivery_engine(services, [null or sender], config)
+                settle_heap()  # as `delivering` does before the engine starts
                 started = time.monotonic()
                 tick = await engine.tick()
                 enqueued = time.monotonic()
