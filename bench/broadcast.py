@@ -14,6 +14,9 @@ peak memory is its own. The runs:
   broadcast ceiling), the engine's own limit set to 1,000/s and 32 sends in flight (a rate
   needs rate x round trip of them; the default 8 suits 30/s): what the whole stack (store,
   queue, composition, python-telegram-bot, HTTP) sustains on this machine.
+* **capacity** — the engine with no pacing at all (its own limit lifted too) and 32 sends in
+  flight, against a fake with no limit: how fast the whole stack can go. The ceiling run can
+  at best reach the fake's limit; this one says how far beyond it the engine could go.
 * **ceiling-no-http** — the same, but the sender renders each message and sends nothing: the
   engine's own ceiling (store, queue, composition, rendering, pacing).
 * **http-only** — no engine: 32 tasks calling `bot.send_message` as fast as they can against
@@ -92,6 +95,9 @@ RUNS = {
     "engine": Run(engine_child, 30.0, 30.0),
     "peer": Run(peer_child, 30.0, 30.0),
     "ceiling": Run(engine_child, 1000.0, 1000.0, ceiling=True, concurrency=CEILING_CONCURRENCY),
+    "capacity": Run(
+        engine_child, UNLIMITED, UNLIMITED, ceiling=True, concurrency=CEILING_CONCURRENCY
+    ),
     "ceiling-no-http": Run(
         engine_child, 1000.0, None, ceiling=True, concurrency=CEILING_CONCURRENCY
     ),
@@ -145,8 +151,9 @@ def run(name: str, platform: str, count: int, settings: dict) -> dict[str, Any]:
         else f"fake allows {spec.fake_rate:g}/s"
     )
     in_flight = settings.get("concurrency", "default")
+    pace = "unpaced" if spec.rate >= UNLIMITED else f"at {spec.rate:g}/s"
     print(
-        f"{name}: {count} messages at {spec.rate:g}/s ({limit}; {in_flight} in flight) ...",
+        f"{name}: {count} messages {pace} ({limit}; {in_flight} in flight) ...",
         flush=True,
     )
     timeout = 4 * count / min(spec.rate, 100.0) + 300
