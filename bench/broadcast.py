@@ -17,8 +17,8 @@ peak memory is its own. The runs:
 * **capacity** — the engine with no pacing at all (its own limit lifted too) and 32 sends in
   flight, against a fake with no limit: how fast the whole stack can go. The ceiling run can
   at best reach the fake's limit; this one says how far beyond it the engine could go.
-* **ceiling-no-http** — the same, but the sender renders each message and sends nothing: the
-  engine's own ceiling (store, queue, composition, rendering, pacing).
+* **ceiling-no-http** — the same as ceiling, but the sender renders each message and sends
+  nothing: the engine's own ceiling (store, queue, composition, rendering, pacing).
 * **http-only** — no engine: 32 tasks calling `bot.send_message` as fast as they can against
   a fake with no limit: the ceiling python-telegram-bot and its HTTP client (the bot's
   aiohttp request class) put on any sender here.
@@ -138,22 +138,19 @@ def _steady_rate(stamps: list[float]) -> float | None:
     return round((high - low) / (stamps[high] - stamps[low]), 2)
 
 
+def _per_second(rate: float) -> str:
+    return "any rate" if rate >= UNLIMITED else f"{rate:g}/s"
+
+
 def run(name: str, platform: str, count: int, settings: dict) -> dict[str, Any]:
     spec = RUNS[name]
     side = platform_module(platform)
     if spec.concurrency is not None:
         settings = {"concurrency": spec.concurrency} | settings
-    limit = (
-        "nothing sent"
-        if not spec.fake_rate
-        else "fake has no limit"
-        if spec.fake_rate >= UNLIMITED
-        else f"fake allows {spec.fake_rate:g}/s"
-    )
     in_flight = settings.get("concurrency", "default")
-    pace = "unpaced" if spec.rate >= UNLIMITED else f"at {spec.rate:g}/s"
+    limit = f"fake allows {_per_second(spec.fake_rate)}" if spec.fake_rate else "nothing sent"
     print(
-        f"{name}: {count} messages {pace} ({limit}; {in_flight} in flight) ...",
+        f"{name}: {count} messages at {_per_second(spec.rate)} ({limit}; {in_flight} in flight)",
         flush=True,
     )
     timeout = 4 * count / min(spec.rate, 100.0) + 300
