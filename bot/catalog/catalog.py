@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.catalog.model import Brief, Entry, Library, Prayer, Topic
+from bot.catalog.model import Brief, Entry, Library, PartialDate, Prayer, Topic
 from bot.catalog.names import TopicNames
 from bot.catalog.search import SearchHit, SearchIndex
 
@@ -27,7 +27,7 @@ class Catalog:
             for name in (topic.slug, *topic.aliases):
                 self._names.add(name, topic.slug)
         self._entries: dict[str, Entry] = {e.id: e for e in (*library.briefs, *library.prayers)}
-        latest_first = sorted(library.briefs, key=lambda b: (b.date, b.id), reverse=True)
+        latest_first = sorted(library.briefs, key=_newest_first_key, reverse=True)
         self._briefs_by_topic = _by_topic(library.topics, latest_first)
         self._prayers_by_topic = _by_topic(library.topics, library.prayers)
         self._index = SearchIndex(tuple(self._entries.values()), self._texts)
@@ -87,3 +87,8 @@ def _by_topic(topics: Iterable[Topic], entries: Iterable[Entry]) -> dict[str, tu
         for slug in entry.topics:
             grouped[slug].append(entry)
     return {slug: tuple(found) for slug, found in grouped.items()}
+
+
+def _newest_first_key(brief: Brief) -> tuple[PartialDate, str]:
+    """Sort key for "latest first": undated briefs go last, since nothing says they are new."""
+    return (brief.date or PartialDate(0), brief.id)

@@ -16,10 +16,19 @@ _SEND_ON = re.compile(r"(?:(\d{4})-)?(\d{1,2})-(\d{1,2})")
 _LEAP_YEAR = 2000  # lets an every-year "02-29" through: it is sent in leap years
 
 
-def parse_partial_date(text: str) -> PartialDate:
+UNDATED = "undated"
+
+
+def parse_partial_date(text: str) -> PartialDate | None:
+    """A brief's date, or None for `undated` (the source gives no date and none is guessed)."""
+    if text.strip().lower() == UNDATED:
+        return None
     match = _PARTIAL.fullmatch(text)
     if match is None:
-        raise ValueError("expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-06")
+        raise ValueError(
+            "expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-06, or 'undated' when the source "
+            "gives no date"
+        )
     year, month, day = (int(part) if part else None for part in match.groups())
     if month is not None:
         _check_day(year, month, day)

@@ -27,10 +27,21 @@ def read_brief(fields: Fields, entry_id: str | None, topics: TopicNames | None) 
     sources = fields.texts("sources")
     link = fields.link("link")
     send_on = fields.send_on("send_on")
+    date_note = fields.text("date_note", required=False, one_line=True)
+    content_note = fields.text("content_note", required=False, one_line=True)
     if fields.failed or entry_id is None:
         return None
     return Brief(
-        entry_id, title, summary, date, slugs, tuple(s for s, _ in sources), link, send_on
+        entry_id,
+        title,
+        summary,
+        date,
+        slugs,
+        tuple(s for s, _ in sources),
+        link,
+        send_on,
+        date_note=date_note,
+        content_note=content_note,
     )
 
 
@@ -39,9 +50,11 @@ def read_prayer(fields: Fields, entry_id: str | None, topics: TopicNames | None)
     text = fields.text("text")
     slugs = _topic_slugs(fields, topics)
     send_on = fields.send_on("send_on")
+    verse = fields.text("verse", required=False, one_line=True)
+    act = fields.text("act", required=False)
     if fields.failed or entry_id is None:
         return None
-    return Prayer(entry_id, text, slugs, title, send_on)
+    return Prayer(entry_id, text, slugs, title, send_on, verse=verse, act=act)
 
 
 @dataclass(frozen=True)
@@ -57,18 +70,35 @@ class EntryKind:
 BRIEF = EntryKind(
     "brief",
     "briefs",
-    ("id", "title", "summary", "date", "topics", "sources", "link", "send_on"),
+    (
+        "id",
+        "title",
+        "summary",
+        "date",
+        "date_note",
+        "topics",
+        "sources",
+        "link",
+        "send_on",
+        "content_note",
+    ),
     read_brief,
 )
-PRAYER = EntryKind("prayer", "prayers", ("id", "title", "text", "topics", "send_on"), read_prayer)
+PRAYER = EntryKind(
+    "prayer",
+    "prayers",
+    ("id", "title", "text", "topics", "send_on", "verse", "act"),
+    read_prayer,
+)
 
 
 def plain_length(entry: Entry) -> int:
     """A rough size of an entry as sent, for when no renderer is given to measure it exactly."""
     if isinstance(entry, Brief):
         parts = [entry.title, entry.summary, *entry.sources, entry.link or ""]
+        parts += [entry.content_note or ""]
     else:
-        parts = [entry.title or "", entry.text]
+        parts = [entry.title or "", entry.text, entry.verse or "", entry.act or ""]
     return sum(map(len, parts))
 
 

@@ -31,6 +31,11 @@ class PartialDate:
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}"
 
+    @property
+    def earliest(self) -> date:
+        """The first day this date allows: "2025" is 1 January 2025, "2019-06" is 1 June."""
+        return date(self.year, self.month or 1, self.day or 1)
+
     def human(self) -> str:
         """Render for readers, e.g. '14 June 2019', 'June 2019', '2019'."""
         if self.day:
@@ -69,23 +74,40 @@ class Topic:
 
 @dataclass(frozen=True)
 class Brief:
+    """One news brief.
+
+    `date` is None when the source gives no date at all (`date: undated`): an editor must never
+    be forced to guess one. `date_note` says how a date was inferred when the source implies it
+    without stating it. `content_note` warns readers (e.g. groups with children) before the text.
+    """
+
     id: str
     title: str
     summary: str
-    date: PartialDate
+    date: PartialDate | None
     topics: tuple[str, ...]
     sources: tuple[str, ...]
     link: str | None = None
     send_on: SendOn | None = None
+    date_note: str | None = None
+    content_note: str | None = None
 
 
 @dataclass(frozen=True)
 class Prayer:
+    """One prayer point.
+
+    `verse` is a Scripture reference only ("Psalm 146:7"), never a copied verse text; `act` is
+    one concrete next step (learn, share, give, write to a representative) shown after the prayer.
+    """
+
     id: str
     text: str
     topics: tuple[str, ...]
     title: str | None = None
     send_on: SendOn | None = None
+    verse: str | None = None
+    act: str | None = None
 
 
 Entry = Brief | Prayer

@@ -96,6 +96,7 @@ EN: dict[str, str] = {
     "digest.prayer": "Prayer point",
     "digest.empty": "The library has nothing to send yet.",
     "brief.meta": "{date} · Source: {sources}",
+    "brief.undated": "Date not given by the source",
     "brief.link": "Read more",
     "pray.title": "Prayer point for {date}",
     "pray.none": "There is no prayer point in the library yet.",

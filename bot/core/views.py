@@ -21,11 +21,16 @@ def long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
+def brief_date(brief: Brief) -> str:
+    """The brief's date as readers see it; an undated brief says so rather than guess."""
+    return brief.date.human() if brief.date is not None else t("brief.undated")
+
+
 def brief_parts(brief: Brief) -> list[Part]:
     parts: list[Part] = [
         Heading(brief.title),
         Paragraph(brief.summary),
-        Meta(t("brief.meta", date=brief.date.human(), sources=", ".join(brief.sources))),
+        Meta(t("brief.meta", date=brief_date(brief), sources=", ".join(brief.sources))),
     ]
     if brief.link:
         parts.append(Link(t("brief.link"), brief.link))

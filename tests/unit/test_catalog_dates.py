@@ -24,6 +24,12 @@ def test_a_date_is_as_precise_as_written(text: str, expected: PartialDate) -> No
     assert parse_partial_date(text) == expected
 
 
+_EXPECTED = (
+    "expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-06, "
+    "or 'undated' when the source gives no date"
+)
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
@@ -32,8 +38,8 @@ def test_a_date_is_as_precise_as_written(text: str, expected: PartialDate) -> No
         ("2019-02-30", "February 2019 has no day 30"),
         ("2019-02-29", "February 2019 has no day 29"),
         ("2019-06-00", "June 2019 has no day 0"),
-        ("June 2019", "expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-06"),
-        ("19-06", "expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-06"),
+        ("June 2019", _EXPECTED),
+        ("19-06", _EXPECTED),
     ],
 )
 def test_an_impossible_date_says_why(text: str, reason: str) -> None:
@@ -62,3 +68,14 @@ def test_an_every_year_send_on_may_fall_on_leap_day() -> None:
 def test_an_impossible_send_on_says_why(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=f"^{re.escape(reason)}$"):
         parse_send_on(text)
+
+
+def test_undated_is_an_honest_answer_not_a_guess() -> None:
+    assert parse_partial_date("undated") is None
+    assert parse_partial_date("Undated") is None
+
+
+def test_the_earliest_day_a_date_allows() -> None:
+    assert PartialDate(2025).earliest.isoformat() == "2025-01-01"
+    assert PartialDate(2019, 6).earliest.isoformat() == "2019-06-01"
+    assert PartialDate(2018, 10, 26).earliest.isoformat() == "2018-10-26"

@@ -181,7 +181,8 @@ BAD_BRIEFS = {
     "date in words": (
         brief(date="June 2019"),
         4,
-        "bad date 'June 2019': expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-06",
+        "bad date 'June 2019': expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-06, "
+        "or 'undated' when the source gives no date",
     ),
     "day the month does not have": (
         brief(date="2019-02-30"),

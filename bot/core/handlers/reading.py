@@ -8,7 +8,14 @@ from bot.core.daily import digest_for, record_sent
 from bot.core.digest import Digest
 from bot.core.messages import t
 from bot.core.reply import Button, Heading, Meta, Paragraph, Part, Reply, Separator, text_reply
-from bot.core.views import brief_parts, digest_reply, long_date, prayer_buttons, prayer_parts
+from bot.core.views import (
+    brief_date,
+    brief_parts,
+    digest_reply,
+    long_date,
+    prayer_buttons,
+    prayer_parts,
+)
 
 TOPIC_ACTION = "topic:"
 LATEST_BRIEFS = 3
@@ -129,7 +136,7 @@ async def search(ctx: Context, args: str) -> Reply:
             parts += [
                 Separator(),
                 Heading(entry.title),
-                Meta(f"{t('search.kind.brief')} · {entry.date.human()}"),
+                Meta(f"{t('search.kind.brief')} · {brief_date(entry)}"),
             ]
             parts.append(Paragraph(_snippet(entry.summary)))
         else:
