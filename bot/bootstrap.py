@@ -65,6 +65,7 @@ def engine_settings(config: Config) -> EngineSettings:
         claim_timeout=timedelta(seconds=delivery.claim_timeout_seconds),
         max_briefs=config.briefs_per_digest,
         protect_content=config.telegram.protect_content,
+        archive_after_months=config.archive_after_months,
     )
 
 
@@ -102,6 +103,7 @@ def core_settings(config: Config, extra_operators: Iterable[tuple[str, str]] = (
         max_briefs=config.briefs_per_digest,
         operators=frozenset(operators | set(extra_operators)),
         protect_content=config.telegram.protect_content,
+        archive_after_months=config.archive_after_months,
     )
 
 

@@ -57,11 +57,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+PREVIEW_FORMATS = ("console", "telegram", "discord")
+
+
 def cmd_preview(args: argparse.Namespace) -> int:
     """Print the digest a new subscriber would get on a date."""
     from bot.cli_views import preview
 
-    return preview(_config(args), args.date, args.topics)
+    return preview(_config(args), args.date, args.topics, args.as_platform)
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
@@ -126,6 +129,13 @@ def parser() -> argparse.ArgumentParser:
     preview = add("preview", cmd_preview, "print the digest a new subscriber gets on a date", True)
     preview.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default: today)")
     preview.add_argument("--topics", default="", help="followed topics, comma-separated")
+    preview.add_argument(
+        "--as",
+        dest="as_platform",
+        choices=PREVIEW_FORMATS,
+        default="console",
+        help="show it as the console prints it (default), as Telegram HTML or as Discord embeds",
+    )
     add("topics", cmd_topics, "list topics, their aliases and entry counts", content=True)
     add("stats", cmd_stats, "show subscribers, deliveries and prayers")
     return top

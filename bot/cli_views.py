@@ -5,6 +5,7 @@ Kept apart from argument parsing so each view is a plain function tests can call
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from bot.bootstrap import ContentError, live_catalog
@@ -12,8 +13,9 @@ from bot.clock import SystemClock
 from bot.config import Config
 from bot.core.digest import compose
 from bot.core.handlers.operator import stats_reply
+from bot.core.reply import Reply
 from bot.core.views import digest_reply
-from bot.render.plain import render
+from bot.render import discord_embeds, plain, telegram_html
 from bot.store import Store
 from bot.store.outbox import Outbox
 
@@ -28,7 +30,25 @@ def _catalog_or_report(config: Config):
         return None
 
 
-def preview(config: Config, day: date | None, topics: str) -> int:
+def as_platform(reply: Reply, platform: str) -> str:
+    """A reply as `platform` would send it: console text, Telegram HTML messages (each with its
+    buttons), or Discord messages as the JSON of their embeds and components."""
+    if platform == "telegram":
+        texts = telegram_html.render(reply)
+        blocks = [
+            f"--- Telegram message {i} of {len(texts)} ---\n{text}"
+            for i, text in enumerate(texts, 1)
+        ]
+        labels = [f"[{button.label}]" for row in reply.buttons for button in row]
+        return "\n\n".join(blocks) + (f"\nbuttons: {' '.join(labels)}" if labels else "")
+    if platform == "discord":
+        messages = discord_embeds.render(reply)
+        payload = [{"embeds": m.embeds, "components": m.components()} for m in messages]
+        return json.dumps(payload, ensure_ascii=False, indent=2)
+    return plain.render(reply)
+
+
+def preview(config: Config, day: date | None, topics: str, platform: str = "console") -> int:
     catalog = _catalog_or_report(config)
     if catalog is None:
         return 1
@@ -43,7 +63,7 @@ def preview(config: Config, day: date | None, topics: str) -> int:
         follows.append(topic.slug)
     day = day or SystemClock().now().date()
     digest = compose(catalog.library, day, follows=follows, max_briefs=config.briefs_per_digest)
-    print(render(digest_reply(digest)))
+    print(as_platform(digest_reply(digest, archive_after=config.archive_after_months), platform))
     return 0
 
 
@@ -69,5 +89,5 @@ async def stats(config: Config) -> int:
     async with await Store.open(config.database, clock) as store:
         figures = await store.stats(today=clock.now().date())
         delivery = await Outbox(store.db, clock).stats(since=midnight)
-    print(render(stats_reply(figures, delivery)))
+    print(plain.render(stats_reply(figures, delivery)))
     return 0

@@ -76,6 +76,7 @@ class Config:
     delivery_time: str = "07:00"
     timezone: str = "UTC"
     briefs_per_digest: int = 2
+    archive_after_months: int = 12
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
@@ -217,6 +218,7 @@ def _check(config: Config) -> list[str]:
         problems.append(f"log_level: expected one of {', '.join(sorted(LOG_LEVELS))}")
     positive = {
         "briefs_per_digest": config.briefs_per_digest,
+        "archive_after_months": config.archive_after_months,
         "telegram.poll_timeout": config.telegram.poll_timeout,
         **{f"delivery.{f.name}": getattr(config.delivery, f.name) for f in fields(DeliveryConfig)},
     }

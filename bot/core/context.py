@@ -26,6 +26,7 @@ class CoreSettings:
     max_briefs: int = 2
     operators: frozenset[tuple[str, str]] = frozenset()
     protect_content: bool = False
+    archive_after_months: int = 12
 
 
 def _nothing() -> None:

@@ -18,6 +18,14 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Kicker:
+    """A short label shown before an item's title, which the reader must see first:
+    "From the archive · June 2019", "Undated: the source gives no date"."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Paragraph:
     """Plain running text."""
 
@@ -44,7 +52,7 @@ class Separator:
     """A visual break between the items of a digest; renderers may also split here."""
 
 
-Part = Heading | Paragraph | Meta | Link | Separator
+Part = Kicker | Heading | Paragraph | Meta | Link | Separator
 
 
 @dataclass(frozen=True)

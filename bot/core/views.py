@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date
 
 from bot.catalog.model import Brief, Prayer
+from bot.core.archive import DEFAULT_MONTHS, is_archive
 from bot.core.digest import Digest
 from bot.core.messages import t
-from bot.core.reply import Button, Heading, Link, Meta, Paragraph, Part, Reply, Separator
+from bot.core.reply import Button, Heading, Kicker, Link, Meta, Paragraph, Part, Reply, Separator
 
 PRAYED_ACTION = "prayed:"
 NAMED_SUFFIX = ":t"
@@ -26,9 +27,25 @@ def brief_date(brief: Brief) -> str:
     return brief.date.human() if brief.date is not None else t("brief.undated")
 
 
-def brief_parts(brief: Brief) -> list[Part]:
-    parts: list[Part] = [
-        Heading(brief.title),
+def age_label(brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTHS) -> str | None:
+    """What a reader must know of a brief's age before reading it, or None for recent news."""
+    if brief.date is None:
+        return t("brief.label.undated")
+    if is_archive(brief, shown_on, archive_after):
+        return t("brief.label.archive", date=brief.date.human())
+    return None
+
+
+def brief_parts(
+    brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTHS
+) -> list[Part]:
+    """A brief as shown on `shown_on`: its age label first, then any content note, the text."""
+    label = age_label(brief, shown_on, archive_after)
+    parts: list[Part] = [Kicker(label)] if label else []
+    parts.append(Heading(brief.title))
+    if brief.content_note:
+        parts.append(Meta(t("brief.content_note", note=brief.content_note)))
+    parts += [
         Paragraph(brief.summary),
         Meta(t("brief.meta", date=brief_date(brief), sources=", ".join(brief.sources))),
     ]
@@ -42,12 +59,19 @@ def prayer_parts(prayer: Prayer, heading: str | None = None) -> list[Part]:
     if heading and prayer.title:
         parts.append(Meta(prayer.title))
     parts.append(Paragraph(prayer.text))
+    if prayer.verse:
+        parts.append(Meta(prayer.verse))
+    if prayer.act:
+        parts.append(Meta(t("prayer.act", act=prayer.act)))
     return parts
 
 
 def entry_parts(entry: Brief | Prayer) -> list[Part]:
-    """The parts of one entry on its own (used to check it fits in one message)."""
-    return brief_parts(entry) if isinstance(entry, Brief) else prayer_parts(entry)
+    """The parts of one entry at its longest (archive label included), to check it fits in one
+    message whenever it is shown."""
+    if isinstance(entry, Brief):
+        return brief_parts(entry, date.max, archive_after=0)
+    return prayer_parts(entry)
 
 
 def prayed_button(prayer: Prayer, count: int, named: bool = False) -> Button:
@@ -64,13 +88,15 @@ def prayer_buttons(
     return ((prayed_button(prayer, count, named),),) if prayer else ()
 
 
-def digest_reply(digest: Digest, prayed_count: int = 0) -> Reply:
+def digest_reply(
+    digest: Digest, prayed_count: int = 0, archive_after: int = DEFAULT_MONTHS
+) -> Reply:
     """The daily digest: a title, each brief, then the prayer point with its button."""
     if not digest.briefs and digest.prayer is None:
         return Reply(parts=(Paragraph(t("digest.empty")),))
     parts: list[Part] = [Heading(t("digest.title", date=long_date(digest.day)))]
     for brief in digest.briefs:
-        parts += [Separator(), *brief_parts(brief)]
+        parts += [Separator(), *brief_parts(brief, digest.day, archive_after)]
     if digest.prayer is not None:
         parts += [Separator(), *prayer_parts(digest.prayer, heading=t("digest.prayer"))]
     return Reply(parts=tuple(parts), buttons=prayer_buttons(digest.prayer, prayed_count))

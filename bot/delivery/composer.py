@@ -39,10 +39,17 @@ class Prepared:
 
 
 class Composer:
-    def __init__(self, catalog: LiveCatalog, max_briefs: int, protect_content: bool) -> None:
+    def __init__(
+        self,
+        catalog: LiveCatalog,
+        max_briefs: int,
+        protect_content: bool,
+        archive_after_months: int = 12,
+    ) -> None:
         self.catalog = catalog
         self.max_briefs = max_briefs
         self.protect_content = protect_content
+        self.archive_after_months = archive_after_months
         self._digests: dict[tuple[date, tuple[str, ...], frozenset], Digest] = {}
         self._composed_from: object = None  # the catalog the cached digests came from
 
@@ -75,7 +82,8 @@ class Composer:
         assert job.day is not None
         digest = self._digest(chat, job.day, inputs.received[job.id])
         count = inputs.prayed.get((digest.prayer.id, job.day), 0) if digest.prayer else 0
-        return replace(digest_reply(digest, count), protect=self.protect_content), digest
+        reply = digest_reply(digest, count, self.archive_after_months)
+        return replace(reply, protect=self.protect_content), digest
 
     def _digest(self, chat: ChatRecord, day: date, received: dict[str, date]) -> Digest:
         catalog = self.catalog.current

@@ -71,6 +71,7 @@ class EngineSettings:
     poll_seconds: float = 1.0
     max_briefs: int = 2
     protect_content: bool = False
+    archive_after_months: int = 12
 
 
 class DeliveryEngine:
@@ -97,7 +98,9 @@ class DeliveryEngine:
         self._inflight: dict[str, asyncio.Semaphore] = {}
         self._on_wire: set[int] = set()  # jobs with a message sent and its answer not yet in
         self._recorder = Recorder(outbox, self.worker)
-        self._composer = Composer(catalog, settings.max_briefs, settings.protect_content)
+        self._composer = Composer(
+            catalog, settings.max_briefs, settings.protect_content, settings.archive_after_months
+        )
         self.flood_waits = 0
 
     # Scheduling

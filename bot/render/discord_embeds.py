@@ -1,13 +1,16 @@
 """Discord's native look: each section of a reply becomes an embed, within Discord's limits.
 
-A reply is cut into sections at its separators; a section's first heading is the embed title,
-its text the description, its closing source/date lines the footer. Text is escaped for
-Discord markdown, so `**x**` or `<@123>` in content or in a reader's argument shows literally;
-adapters also send `allowed_mentions` with nothing allowed, so `@everyone` never pings.
+A reply is cut into sections at its separators; a section's leading labels (kickers: "From the
+archive · June 2019") are the embed's author line, shown above its title; its first heading is
+the embed title, its text the description, its closing source/date lines the footer. Text is
+escaped for Discord markdown, so `**x**` or `<@123>` in content or in a reader's argument shows
+literally; adapters also send `allowed_mentions` with nothing allowed, so `@everyone` never
+pings.
 
-Limits (Discord API): title 256, description 4,096, footer 2,048, 6,000 characters across a
-message's embeds, 10 embeds a message. Pure data out (dicts in the API's JSON shape), so both
-the interaction replies and the delivery engine's REST sender use it without a client.
+Limits (Discord API): title and author name 256, description 4,096, footer 2,048, 6,000
+characters across a message's embeds, 10 embeds a message. Pure data out (dicts in the API's
+JSON shape), so both the interaction replies and the delivery engine's REST sender use it
+without a client.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.core.reply import Button, Heading, Link, Meta, Paragraph, Part, Reply, Separator
+from bot.core.reply import Button, Heading, Kicker, Link, Meta, Paragraph, Part, Reply, Separator
 from bot.render.split import pack
 
 TITLE_LIMIT = 256
+AUTHOR_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
 FOOTER_LIMIT = 2048
 MESSAGE_EMBEDS_LIMIT = 6000
@@ -110,7 +114,10 @@ def _embeds(section: list[Part]) -> list[dict]:
     """One embed for a section, or several if its text is longer than a description."""
     title = None
     url = None
-    if isinstance(section[0], Heading):
+    kickers: list[str] = []
+    while section and isinstance(section[0], Kicker):  # shown above the title, as the author
+        kickers.append(section.pop(0).text)
+    if section and isinstance(section[0], Heading):
         title = _clip(escape(section[0].text), TITLE_LIMIT)
         section = section[1:]
     footer: list[str] = []
@@ -129,6 +136,8 @@ def _embeds(section: list[Part]) -> list[dict]:
         embeds[0]["title"] = title
         if url:
             embeds[0]["url"] = url
+    if kickers:
+        embeds[0]["author"] = {"name": _clip(" · ".join(kickers), AUTHOR_LIMIT)}
     if footer:
         embeds[-1]["footer"] = {"text": _clip(" · ".join(footer), FOOTER_LIMIT)}
     return embeds
@@ -140,7 +149,7 @@ def _format(part: Part) -> str:
             return f"**{escape(text)}**"
         case Paragraph(text):
             return escape(text)
-        case Meta(text):
+        case Meta(text) | Kicker(text):
             return f"*{escape(text)}*"
         case Link(label, url):
             return f"[{escape(label)}]({url})"
@@ -155,4 +164,5 @@ def _clip(text: str, limit: int) -> str:
 
 def _length(embed: dict) -> int:
     footer = embed.get("footer", {}).get("text", "")
-    return len(embed.get("title", "")) + len(embed.get("description", "")) + len(footer)
+    author = embed.get("author", {}).get("name", "")
+    return sum(map(len, (embed.get("title", ""), embed.get("description", ""), footer, author)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.reply import Heading, Link, Meta, Paragraph, Part, Reply, Separator
+from bot.core.reply import Heading, Kicker, Link, Meta, Paragraph, Part, Reply, Separator
 from bot.render.split import pack
 
 CONSOLE_LIMIT = 100_000
@@ -12,6 +12,8 @@ def format_part(part: Part) -> str:
     match part:
         case Heading(text):
             return f"== {text} =="
+        case Kicker(text):
+            return f"[{text}]"
         case Paragraph(text):
             return text
         case Meta(text):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.core.reply import Heading, Link, Meta, Paragraph, Part, Reply, Separator
+from bot.core.reply import Heading, Kicker, Link, Meta, Paragraph, Part, Reply, Separator
 from bot.render.split import pack
 
 TELEGRAM_LIMIT = 4096
@@ -18,6 +18,8 @@ def format_part(part: Part) -> str:
     match part:
         case Heading(text):
             return f"<b>{escape(text, quote=False)}</b>"
+        case Kicker(text):
+            return f"<i>{escape(text, quote=False)}</i>"
         case Paragraph(text):
             return escape(text, quote=False)
         case Meta(text):

@@ -7,8 +7,19 @@ from bot.core.context import Context
 from bot.core.daily import digest_for, record_sent
 from bot.core.digest import Digest
 from bot.core.messages import t
-from bot.core.reply import Button, Heading, Meta, Paragraph, Part, Reply, Separator, text_reply
+from bot.core.reply import (
+    Button,
+    Heading,
+    Kicker,
+    Meta,
+    Paragraph,
+    Part,
+    Reply,
+    Separator,
+    text_reply,
+)
 from bot.core.views import (
+    age_label,
     brief_date,
     brief_parts,
     digest_reply,
@@ -43,7 +54,7 @@ async def today(ctx: Context, args: str) -> Reply:
     """Send today's digest now."""
     digest = await _todays_digest(ctx)
     count = await ctx.store.prayer_count(digest.prayer.id, digest.day) if digest.prayer else 0
-    reply = digest_reply(digest, count)
+    reply = digest_reply(digest, count, ctx.settings.archive_after_months)
     return Reply(parts=reply.parts, buttons=reply.buttons, protect=ctx.settings.protect_content)
 
 
@@ -91,11 +102,11 @@ async def topic(ctx: Context, args: str) -> Reply:
     prayers = ctx.catalog.prayers_for(found.slug)[:LATEST_PRAYERS]
     if not briefs and not prayers:
         parts.append(Meta(t("topic.empty")))
+    day = await ctx.today()
     for brief in briefs:
-        parts += [Separator(), *brief_parts(brief)]
+        parts += [Separator(), *brief_parts(brief, day, ctx.settings.archive_after_months)]
     for prayer in prayers:
         parts += [Separator(), *prayer_parts(prayer)]
-    day = await ctx.today()
     counts = [await ctx.store.prayer_count(p.id, day) for p in prayers]
     named = len(prayers) > 1
     buttons = tuple(
@@ -130,11 +141,14 @@ async def search(ctx: Context, args: str) -> Reply:
     if not hits:
         return text_reply(t("search.none", query=query[:60]))
     parts: list[Part] = [Heading(t("search.title", query=query[:60]))]
+    day = await ctx.today()
     for hit in hits:
         entry = hit.entry
         if isinstance(entry, Brief):
+            label = age_label(entry, day, ctx.settings.archive_after_months)
             parts += [
                 Separator(),
+                *([Kicker(label)] if label else []),
                 Heading(entry.title),
                 Meta(f"{t('search.kind.brief')} · {brief_date(entry)}"),
             ]
