@@ -13,6 +13,16 @@ from dataclasses import dataclass
 from bot.catalog.fields import Fields
 from bot.catalog.model import Brief, Entry, Prayer
 from bot.catalog.names import TopicNames
+from bot.catalog.rules import (
+    MAX_ACT_WORDS,
+    MAX_BRIEF_TOPICS,
+    MAX_NOTE_WORDS,
+    MAX_PRAYER_SENTENCES,
+    plain_text_problem,
+    sentence_count,
+    verse_problem,
+    word_limit_problem,
+)
 
 SUMMARY_WORDS = (40, 120)
 
@@ -22,13 +32,25 @@ def read_brief(fields: Fields, entry_id: str | None, topics: TopicNames | None) 
     summary = fields.text("summary")
     if summary is not None:
         _check_words(fields, summary)
+        _check_plain(fields, "summary", summary)
     date = fields.date("date")
     slugs = _topic_slugs(fields, topics)
+    if slugs is not None and len(slugs) > MAX_BRIEF_TOPICS:
+        fields.problem(
+            fields.node("topics", required=False),
+            f"a brief has {len(slugs)} topics; the house rule is at most {MAX_BRIEF_TOPICS}: "
+            "keep the ones it is mainly about",
+        )
     sources = fields.texts("sources")
     link = fields.link("link")
     send_on = fields.send_on("send_on")
     date_note = fields.text("date_note", required=False, one_line=True)
     content_note = fields.text("content_note", required=False, one_line=True)
+    for name, value in (("date_note", date_note), ("content_note", content_note)):
+        if value is not None:
+            _check_plain(fields, name, value)
+    if content_note is not None:
+        _check_limit(fields, "content_note", content_note, MAX_NOTE_WORDS)
     if fields.failed or entry_id is None:
         return None
     return Brief(
@@ -48,10 +70,24 @@ def read_brief(fields: Fields, entry_id: str | None, topics: TopicNames | None) 
 def read_prayer(fields: Fields, entry_id: str | None, topics: TopicNames | None) -> Prayer | None:
     title = fields.text("title", required=False, one_line=True)
     text = fields.text("text")
+    if text is not None:
+        _check_plain(fields, "text", text)
+        sentences = sentence_count(text)
+        if sentences > MAX_PRAYER_SENTENCES:
+            fields.problem(
+                fields.node("text", required=False),
+                f"the prayer has {sentences} sentences; keep it to one to "
+                f"{MAX_PRAYER_SENTENCES} (split it into two prayer points if it needs more)",
+            )
     slugs = _topic_slugs(fields, topics)
     send_on = fields.send_on("send_on")
     verse = fields.text("verse", required=False, one_line=True)
+    if verse is not None and (problem := verse_problem(verse)):
+        fields.problem(fields.node("verse", required=False), problem)
     act = fields.text("act", required=False)
+    if act is not None:
+        _check_plain(fields, "act", act)
+        _check_limit(fields, "act", act, MAX_ACT_WORDS)
     if fields.failed or entry_id is None:
         return None
     return Prayer(entry_id, text, slugs, title, send_on, verse=verse, act=act)
@@ -100,6 +136,18 @@ def plain_length(entry: Entry) -> int:
     else:
         parts = [entry.title or "", entry.text, entry.verse or "", entry.act or ""]
     return sum(map(len, parts))
+
+
+def _check_plain(fields: Fields, name: str, text: str) -> None:
+    problem = plain_text_problem(text)
+    if problem:
+        fields.problem(fields.node(name, required=False), f"{name} {problem}")
+
+
+def _check_limit(fields: Fields, name: str, text: str, limit: int) -> None:
+    problem = word_limit_problem(name, text, limit)
+    if problem:
+        fields.problem(fields.node(name, required=False), problem)
 
 
 def _check_words(fields: Fields, summary: str) -> None:

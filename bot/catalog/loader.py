@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -19,7 +20,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from bot.catalog.entries import BRIEF, PRAYER, EntryKind, plain_length
 from bot.catalog.fields import Fields, Report, describe, line_of
-from bot.catalog.model import Entry, Library, Topic
+from bot.catalog.model import Brief, Entry, Library, Prayer, Topic
 from bot.catalog.names import TopicNames
 from bot.catalog.problems import Problem
 from bot.catalog.topics import read_topics
@@ -45,12 +46,15 @@ def load_library(
     *,
     max_rendered: Callable[[Entry], int] | None = None,
     limit: int = TELEGRAM_LIMIT,
+    today: date | None = None,
 ) -> LoadResult:
-    """Read and check the whole library under `root`; `max_rendered` sizes an entry as sent."""
+    """Read and check the whole library under `root`; `max_rendered` sizes an entry as sent.
+
+    `today` (the system's date by default) is what a news date must not lie after."""
     root = Path(root)
     if not root.is_dir():
         return LoadResult(None, [Problem(root, 0, "the content folder does not exist")])
-    reader = _Reader(max_rendered or plain_length, limit)
+    reader = _Reader(max_rendered or plain_length, limit, today or date.today())
     topics, names = reader.topics(root / "topics.yaml")
     briefs = reader.entries(root, BRIEF, names)
     prayers = reader.entries(root, PRAYER, names)
@@ -71,8 +75,9 @@ def load_library(
 class _Reader:
     """What spans files during one load: the problems so far and where each id was first seen."""
 
-    def __init__(self, measure: Callable[[Entry], int], limit: int) -> None:
+    def __init__(self, measure: Callable[[Entry], int], limit: int, today: date) -> None:
         self.problems: list[Problem] = []
+        self._today = today
         self._measure = measure
         self._limit = limit
         self._first_seen: dict[str, tuple[Path, int]] = {}
@@ -106,14 +111,23 @@ class _Reader:
         self, node: Node, report: Report, *, path: Path, kind: EntryKind, names: TopicNames | None
     ) -> list[Entry]:
         entries = []
+        alone = isinstance(node, MappingNode)
         for item in _entry_nodes(node, report, kind):
             fields = Fields(item, kind.fields, report)
             entry_id = fields.slug("id")
             if entry_id is not None:
                 self._check_unique(fields, entry_id, (path, fields.line))
+                if alone and path.stem != entry_id:
+                    fields.problem(
+                        fields.node("id", required=False),
+                        f"the file is named '{path.name}' but holds the {kind.name} "
+                        f"'{entry_id}'; rename the file to '{entry_id}{path.suffix}' "
+                        "(a file with one entry is named after its id)",
+                    )
             entry = kind.read(fields, entry_id, names)
             if entry is not None:
                 self._check_size(fields, kind, entry)
+                self._check_house_rules(fields, kind, entry, path, names)
             if not fields.failed:
                 entries.append(entry)
         return entries
@@ -125,6 +139,29 @@ class _Reader:
                 fields.node("id", required=False),
                 f"duplicate id '{entry_id}' (first used at {first[0]}:{first[1]})",
             )
+
+    def _check_house_rules(
+        self, fields: Fields, kind: EntryKind, entry: Entry, path: Path, names: TopicNames | None
+    ) -> None:
+        """Rules that need more than the entry: today's date, the file it lives in."""
+        if (
+            isinstance(entry, Brief)
+            and entry.date is not None
+            and entry.date.earliest > self._today
+        ):
+            fields.problem(
+                fields.node("date", required=False),
+                f"the date {entry.date} lies in the future; 'date' says when the news "
+                "happened (use 'send_on' for the day it should go out)",
+            )
+        topic = path.stem
+        named_for_topic = names is not None and names.slug_for(topic) == topic
+        if isinstance(entry, Prayer) and named_for_topic and topic not in entry.topics:
+            fields.problem(
+                    fields.node("topics", required=False),
+                    f"this prayer lives in '{path.name}' but is not tagged '{topic}'; "
+                    f"add '{topic}' to its topics or move it to the right file",
+                )
 
     def _check_size(self, fields: Fields, kind: EntryKind, entry: Entry) -> None:
         size = self._measure(entry)

@@ -18,14 +18,14 @@ from bot.catalog.problems import Problem
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "content"
 FORTY_FIVE_WORDS = " ".join(["word"] * 45)
 BRIEF = {  # one field per line, so field N is on line N
-    "id": "a-brief",
+    "id": "bad",  # the file most tests write it to is bad.yaml
     "title": "A title",
     "summary": FORTY_FIVE_WORDS,
     "date": "2019-06",
     "topics": "[defectors]",
     "sources": "[Reuters]",
 }
-PRAYER = {"id": "a-prayer", "text": "Pray for them.", "topics": "[defectors]"}
+PRAYER = {"id": "bad", "text": "Pray for them.", "topics": "[defectors]"}
 
 
 def fields(base: dict[str, str], **changes: str | None) -> str:
@@ -104,7 +104,7 @@ def test_files_that_are_not_yaml_or_are_hidden_are_ignored(content: Path) -> Non
 
 
 def test_entries_in_subfolders_are_read(content: Path) -> None:
-    write(content, "briefs/2019/extra.yaml", brief(id="extra-brief"))
+    write(content, "briefs/2019/extra-brief.yaml", brief(id="extra-brief"))
 
     assert "extra-brief" in {b.id for b in load_library(content).library.briefs}
 
@@ -207,7 +207,7 @@ BAD_BRIEFS = {
     ),
     "unknown field": (brief(author="me"), 7, "unknown field 'author'"),
     "field given twice": (
-        brief(id="a-brief\ntitle: Again"),
+        brief(id="bad\ntitle: Again"),
         3,
         "field 'title' is given twice (first on line 2)",
     ),
@@ -237,7 +237,7 @@ BAD_BRIEFS = {
         "link 'http://[::1/x' is not an http(s) web address",
     ),
     "field name that is a list": (
-        brief(id="a-brief\n[a, b]: c"),
+        brief(id="bad\n[a, b]: c"),
         2,
         "a field name must be text, not a list",
     ),
@@ -249,7 +249,7 @@ BAD_BRIEFS = {
     "too long for one message": (
         brief(title="x" * 4100),
         1,
-        "brief 'a-brief' is too long for one message: 4331 characters, the limit is 4096",
+        "brief 'bad' is too long for one message: 4331 characters, the limit is 4096",
     ),
 }
 
@@ -341,7 +341,7 @@ def test_a_character_yaml_forbids_is_reported_at_its_line(content: Path) -> None
 
 
 def test_a_utf8_byte_order_mark_is_accepted(content: Path) -> None:
-    write(content, "briefs/bom.yaml", b"\xef\xbb\xbf" + brief(id="with-bom").encode())
+    write(content, "briefs/with-bom.yaml", b"\xef\xbb\xbf" + brief(id="with-bom").encode())
 
     assert "with-bom" in {b.id for b in load_library(content).library.briefs}
 
@@ -374,10 +374,12 @@ def test_a_list_item_that_is_not_an_entry_is_reported(content: Path) -> None:
 
 
 def test_a_duplicate_id_names_where_it_was_first_used(content: Path) -> None:
-    write(content, "prayers/again.yaml", prayer(id="2017-remittances-squeezed"))
+    write(
+        content, "prayers/2017-remittances-squeezed.yaml", prayer(id="2017-remittances-squeezed")
+    )
 
     assert reported(load_library(content), content) == [
-        "prayers/again.yaml:1: duplicate id '2017-remittances-squeezed' "
+        "prayers/2017-remittances-squeezed.yaml:1: duplicate id '2017-remittances-squeezed' "
         f"(first used at {content / 'briefs' / 'round-up-2017.yaml'}:2)"
     ]
 
@@ -441,17 +443,18 @@ def test_a_bad_topic_is_reported_without_flooding_its_entries(content: Path) -> 
 
 def test_every_problem_in_every_file_is_reported_in_one_run(content: Path) -> None:
     write(content, "topics.yaml", topics_with("- slug: extra\n  title: Extra\n  descripton: x\n"))
-    write(content, "briefs/a.yaml", brief(id="first", date="2019-13", sumary="x"))
-    write(content, "briefs/b.yaml", brief(id="second", topics="[defectors", sources=None))
-    write(content, "prayers/c.yaml", prayer(id="first", topics="[defecters]"))
+    write(content, "briefs/first.yaml", brief(id="first", date="2019-13", sumary="x"))
+    write(content, "briefs/second.yaml", brief(id="second", topics="[defectors", sources=None))
+    write(content, "prayers/first.yaml", prayer(id="first", topics="[defecters]"))
 
     assert reported(load_library(content), content) == [
         "topics.yaml:17: missing field 'description'",
         "topics.yaml:19: unknown field 'descripton' (did you mean 'description'?)",
-        "briefs/a.yaml:4: bad date '2019-13': there is no month 13; months run 1–12",
-        "briefs/a.yaml:7: unknown field 'sumary' (did you mean 'summary'?)",
-        "briefs/b.yaml:6: YAML syntax error: did not find expected ',' or ']' "
+        "briefs/first.yaml:4: bad date '2019-13': there is no month 13; months run 1–12",
+        "briefs/first.yaml:7: unknown field 'sumary' (did you mean 'summary'?)",
+        "briefs/second.yaml:6: YAML syntax error: did not find expected ',' or ']' "
         "(while parsing a flow sequence on line 5)",
-        f"prayers/c.yaml:1: duplicate id 'first' (first used at {content / 'briefs/a.yaml'}:1)",
-        "prayers/c.yaml:3: unknown topic 'defecters' (did you mean 'defectors'?)",
+        f"prayers/first.yaml:1: duplicate id 'first' "
+        f"(first used at {content / 'briefs/first.yaml'}:1)",
+        "prayers/first.yaml:3: unknown topic 'defecters' (did you mean 'defectors'?)",
     ]
