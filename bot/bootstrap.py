@@ -7,6 +7,7 @@ Nothing else constructs its own dependencies. Entry points (the CLI, tests, benc
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -15,6 +16,7 @@ from pathlib import Path
 from bot.catalog.live import LiveCatalog
 from bot.catalog.loader import LoadResult, load_library
 from bot.catalog.model import Entry
+from bot.catalog.protected import KEY_ENV
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.core.context import CoreSettings, Services
@@ -42,8 +44,14 @@ def measure_entry(entry: Entry) -> int:
 
 
 def load_content(root: Path) -> LoadResult:
-    """Load and validate the library with the real rendering limit."""
-    return load_library(root, max_rendered=measure_entry, limit=TELEGRAM_LIMIT)
+    """Load and validate the library with the real rendering limit and, when the environment
+    holds the key, the protected-names list: a reload refuses what `check` refuses."""
+    return load_library(
+        root,
+        max_rendered=measure_entry,
+        limit=TELEGRAM_LIMIT,
+        names_key=os.environ.get(KEY_ENV) or None,
+    )
 
 
 def live_catalog(root: Path) -> LiveCatalog:

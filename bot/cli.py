@@ -45,6 +45,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems += [str(p) for p in result.problems]
     for line in problems:
         print(line)
+    for warning in result.warnings:
+        print(f"warning: {warning}")
     if problems:
         print(f"\n{len(problems)} problem(s) found. Fix them and run `briefbot check` again.")
         return 1
@@ -55,6 +57,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"{len(library.prayers)} prayer points in {config.content_dir}; config is valid."
     )
     return 0
+
+
+def cmd_protect_name(args: argparse.Namespace) -> int:
+    """Add a person's name to the protected list, stored only as a keyed hash."""
+    from bot.cli_views import protect_name
+
+    return protect_name(args.content or _config(args).content_dir)
 
 
 PREVIEW_FORMATS = ("console", "telegram", "discord")
@@ -135,6 +144,12 @@ def parser() -> argparse.ArgumentParser:
         choices=PREVIEW_FORMATS,
         default="console",
         help="show it as the console prints it (default), as Telegram HTML or as Discord embeds",
+    )
+    add(
+        "protect-name",
+        cmd_protect_name,
+        "add a name that must never appear in the library (asked for, never on the command line)",
+        content=True,
     )
     add("topics", cmd_topics, "list topics, their aliases and entry counts", content=True)
     add("stats", cmd_stats, "show subscribers, deliveries and prayers")

@@ -5,10 +5,15 @@ Kept apart from argument parsing so each view is a plain function tests can call
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
+import sys
 from datetime import date
+from pathlib import Path
 
 from bot.bootstrap import ContentError, live_catalog
+from bot.catalog.protected import FILE_NAME, KEY_ENV, MIN_KEY_LENGTH, add_name, normalise
 from bot.clock import SystemClock
 from bot.config import Config
 from bot.core.digest import compose
@@ -46,6 +51,28 @@ def as_platform(reply: Reply, platform: str) -> str:
         payload = [{"embeds": m.embeds, "components": m.components()} for m in messages]
         return json.dumps(payload, ensure_ascii=False, indent=2)
     return plain.render(reply)
+
+
+def protect_name(root: Path) -> int:
+    """Ask for a name (hidden at a terminal) and add its keyed hash to the content's list."""
+    key = os.environ.get(KEY_ENV, "")
+    if len(key) < MIN_KEY_LENGTH:
+        print(
+            f"Set {KEY_ENV} to the editors' shared secret (at least {MIN_KEY_LENGTH} "
+            "characters, the same for everyone who checks the content) and try again."
+        )
+        return 1
+    if not root.is_dir():
+        print(f"The content folder {root.resolve()} does not exist.")
+        return 1
+    prompt = "Name or pseudonym to protect (not shown): "
+    name = getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline()
+    if not normalise(name):
+        print("No name given; nothing was added.")
+        return 1
+    count = add_name(root, key, name)
+    print(f"Added. {root / FILE_NAME} now protects {count} name(s); commit that file.")
+    return 0
 
 
 def preview(config: Config, day: date | None, topics: str, platform: str = "console") -> int:

@@ -23,6 +23,7 @@ from bot.catalog.fields import Fields, Report, describe, line_of
 from bot.catalog.model import Brief, Entry, Library, Prayer, Topic
 from bot.catalog.names import TopicNames
 from bot.catalog.problems import Problem
+from bot.catalog.protected import FILE_NAME, KEY_ENV, ProtectedNames, read_digests
 from bot.catalog.topics import read_topics
 from bot.catalog.yamlsource import read_yaml
 
@@ -39,6 +40,7 @@ class LoadResult:
 
     library: Library | None
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def load_library(
@@ -47,20 +49,23 @@ def load_library(
     max_rendered: Callable[[Entry], int] | None = None,
     limit: int = TELEGRAM_LIMIT,
     today: date | None = None,
+    names_key: str | None = None,
 ) -> LoadResult:
     """Read and check the whole library under `root`; `max_rendered` sizes an entry as sent.
 
-    `today` (the system's date by default) is what a news date must not lie after."""
+    `today` (the system's date by default) is what a news date must not lie after;
+    `names_key` unlocks the protected-names list (see `bot.catalog.protected`)."""
     root = Path(root)
     if not root.is_dir():
         return LoadResult(None, [Problem(root, 0, "the content folder does not exist")])
     reader = _Reader(max_rendered or plain_length, limit, today or date.today())
+    warnings = reader.protect(root, names_key)
     topics, names = reader.topics(root / "topics.yaml")
     briefs = reader.entries(root, BRIEF, names)
     prayers = reader.entries(root, PRAYER, names)
     if reader.problems:
         log.info("content in %s has %d problem(s)", root, len(reader.problems))
-        return LoadResult(None, reader.problems)
+        return LoadResult(None, reader.problems, warnings)
     library = Library(tuple(topics), tuple(briefs), tuple(prayers))
     log.info(
         "loaded %d topics, %d briefs, %d prayers from %s",
@@ -69,7 +74,7 @@ def load_library(
         len(prayers),
         root,
     )
-    return LoadResult(library)
+    return LoadResult(library, warnings=warnings)
 
 
 class _Reader:
@@ -78,9 +83,23 @@ class _Reader:
     def __init__(self, measure: Callable[[Entry], int], limit: int, today: date) -> None:
         self.problems: list[Problem] = []
         self._today = today
+        self._names: ProtectedNames | None = None
         self._measure = measure
         self._limit = limit
         self._first_seen: dict[str, tuple[Path, int]] = {}
+
+    def protect(self, root: Path, key: str | None) -> list[Problem]:
+        """Arm the protected-names check; a warning when the list exists but cannot be read."""
+        digests = read_digests(root)
+        if digests and not key:
+            message = (
+                f"protected names were NOT checked: {len(digests)} name(s) are listed but "
+                f"{KEY_ENV} is not set; set it to the editors' shared key and run the check again"
+            )
+            return [Problem(root / FILE_NAME, 0, message)]
+        if digests and key:
+            self._names = ProtectedNames(key, digests)
+        return []
 
     def topics(self, path: Path) -> tuple[list[Topic], TopicNames | None]:
         if not path.is_file():
@@ -143,7 +162,17 @@ class _Reader:
     def _check_house_rules(
         self, fields: Fields, kind: EntryKind, entry: Entry, path: Path, names: TopicNames | None
     ) -> None:
-        """Rules that need more than the entry: today's date, the file it lives in."""
+        """Rules that need more than the entry: today's date, the file it lives in, the list of
+        protected names."""
+        if self._names is not None:
+            for name in kind.fields:
+                node = fields.node(name, required=False)
+                if node is not None and self._names.found_in(_node_text(node)):
+                    fields.problem(
+                        node,
+                        f"'{name}' contains a name on the protected list (a person at risk); "
+                        "remove it or write 'a defector', 'one woman' instead",
+                    )
         if (
             isinstance(entry, Brief)
             and entry.date is not None
@@ -171,6 +200,13 @@ class _Reader:
                 f"{kind.name} '{entry.id}' is too long for one message: "
                 f"{size} characters, the limit is {self._limit}",
             )
+
+
+def _node_text(node: Node) -> str:
+    """All the text a field holds, a list's items included."""
+    if isinstance(node, SequenceNode):
+        return " . ".join(_node_text(item) for item in node.value)
+    return str(node.value) if isinstance(node.value, str) else ""
 
 
 def _entry_nodes(node: Node, report: Report, kind: EntryKind) -> list[MappingNode]:
