@@ -47,6 +47,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(line)
     for warning in result.warnings:
         print(f"warning: {warning}")
+    if result.library is not None:
+        from bot.cli_views import report_findings
+
+        if args.acknowledge and not args.reason:
+            print("--acknowledge needs --reason: say why the finding is fine, e.g. 'a title'.")
+            return 2
+        ack = (args.acknowledge, args.reason) if args.acknowledge else None
+        findings = report_findings(result, config.content_dir, args.sources, ack)
+        for line in findings:
+            print(line)
+        problems += findings
     if problems:
         print(f"\n{len(problems)} problem(s) found. Fix them and run `briefbot check` again.")
         return 1
@@ -134,7 +145,16 @@ def parser() -> argparse.ArgumentParser:
 
     add("run", cmd_run, "run the bot on the platforms the config enables (needs a token)")
     add("console", cmd_console, "try the bot in this terminal, with no token and no network")
-    add("check", cmd_check, "validate the config and the content library", content=True)
+    check = add("check", cmd_check, "validate the config and the content library", content=True)
+    check.add_argument(
+        "--sources",
+        type=Path,
+        help="folder of the plain-text source documents: report text shared with them",
+    )
+    check.add_argument(
+        "--acknowledge", metavar="ENTRY_ID", help="mark this entry's current findings reviewed"
+    )
+    check.add_argument("--reason", help="why the acknowledged findings are fine")
     preview = add("preview", cmd_preview, "print the digest a new subscriber gets on a date", True)
     preview.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default: today)")
     preview.add_argument("--topics", default="", help="followed topics, comma-separated")

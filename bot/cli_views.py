@@ -13,6 +13,14 @@ from datetime import date
 from pathlib import Path
 
 from bot.bootstrap import ContentError, live_catalog
+from bot.catalog.findings import (
+    ACK_FILE,
+    Sources,
+    acknowledge,
+    library_findings,
+    read_acknowledged,
+)
+from bot.catalog.loader import LoadResult
 from bot.catalog.protected import FILE_NAME, KEY_ENV, MIN_KEY_LENGTH, add_name, normalise
 from bot.clock import SystemClock
 from bot.config import Config
@@ -51,6 +59,42 @@ def as_platform(reply: Reply, platform: str) -> str:
         payload = [{"embeds": m.embeds, "components": m.components()} for m in messages]
         return json.dumps(payload, ensure_ascii=False, indent=2)
     return plain.render(reply)
+
+
+def report_findings(
+    result: LoadResult, root: Path, sources: Path | None, ack: tuple[str, str] | None
+) -> list[str]:
+    """Print what needs an editor's eye; return the own-words findings, which fail the check.
+
+    Identifying details are warnings (a person decides); text shared with a source breaks house
+    rule 1 unless an editor acknowledged it (a name, a title). `ack` = (entry id, reason)
+    acknowledges that entry's current findings first.
+    """
+    assert result.library is not None
+    if sources is not None and not sources.is_dir():
+        return [f"{sources.resolve()}: the sources folder does not exist"]
+    found = library_findings(result.library, Sources(sources) if sources else None)
+    if ack is not None:
+        mine = [f for f in found if f.entry == ack[0]]
+        if not mine:
+            return [f"{ack[0]}: no current finding to acknowledge (check the entry id)"]
+        acknowledge(root, mine, ack[1])
+        print(f"Acknowledged {len(mine)} finding(s) of {ack[0]}.")
+    reviewed = read_acknowledged(root)
+    failing, quiet = [], 0
+    for finding in found:
+        if (finding.entry, finding.fingerprint) in reviewed:
+            quiet += 1
+            continue
+        path, lines = result.locations[finding.entry]
+        where = f"{path}:{lines.get(finding.field, 0)}: {finding.message}"
+        if finding.check in ("shared-run", "similar-sentence"):
+            failing.append(where)
+        else:
+            print(f"warning: {where}")
+    if quiet:
+        print(f"{quiet} finding(s) were reviewed and acknowledged ({root / ACK_FILE}).")
+    return failing
 
 
 def protect_name(root: Path) -> int:

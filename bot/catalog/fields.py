@@ -63,6 +63,10 @@ class Fields:
             else:
                 self._nodes[key_node.value] = value_node
 
+    def lines(self) -> dict[str, int]:
+        """The line each field starts on, for findings reported after loading."""
+        return {name: line_of(node) for name, node in self._nodes.items()}
+
     def problem(self, node: Node | None, message: str) -> None:
         self.failed = True
         self._report(line_of(node) if node is not None else self.line, message)

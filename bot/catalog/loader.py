@@ -41,6 +41,7 @@ class LoadResult:
     library: Library | None
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    locations: dict[str, tuple[Path, dict[str, int]]] = field(default_factory=dict)
 
 
 def load_library(
@@ -65,7 +66,7 @@ def load_library(
     prayers = reader.entries(root, PRAYER, names)
     if reader.problems:
         log.info("content in %s has %d problem(s)", root, len(reader.problems))
-        return LoadResult(None, reader.problems, warnings)
+        return LoadResult(None, reader.problems, warnings, reader.locations)
     library = Library(tuple(topics), tuple(briefs), tuple(prayers))
     log.info(
         "loaded %d topics, %d briefs, %d prayers from %s",
@@ -74,7 +75,7 @@ def load_library(
         len(prayers),
         root,
     )
-    return LoadResult(library, warnings=warnings)
+    return LoadResult(library, warnings=warnings, locations=reader.locations)
 
 
 class _Reader:
@@ -87,6 +88,7 @@ class _Reader:
         self._measure = measure
         self._limit = limit
         self._first_seen: dict[str, tuple[Path, int]] = {}
+        self.locations: dict[str, tuple[Path, dict[str, int]]] = {}
 
     def protect(self, root: Path, key: str | None) -> list[Problem]:
         """Arm the protected-names check; a warning when the list exists but cannot be read."""
@@ -144,6 +146,8 @@ class _Reader:
                         "(a file with one entry is named after its id)",
                     )
             entry = kind.read(fields, entry_id, names)
+            if entry_id is not None:
+                self.locations[entry_id] = (path, fields.lines())
             if entry is not None:
                 self._check_size(fields, kind, entry)
                 self._check_house_rules(fields, kind, entry, path, names)

@@ -46,10 +46,14 @@ def plain_text_problem(text: str) -> str | None:
     return None
 
 
+def split_sentences(text: str) -> list[str]:
+    """Sentences as a reader sees them: "Dr. Kim" or "e.g. this" do not end one."""
+    text = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", ""), " ".join(text.split()))
+    return [s for s in _SENTENCE_END.split(text) if s] if text else []
+
+
 def sentence_count(text: str) -> int:
-    """Sentences as a reader counts them: "Dr. Kim" or "e.g. this" do not end one."""
-    text = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", ""), text.strip())
-    return len(_SENTENCE_END.split(text)) if text else 0
+    return len(split_sentences(text))
 
 
 def verse_problem(text: str) -> str | None:
