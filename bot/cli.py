@@ -48,13 +48,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(f"warning: {warning}")
     if result.library is not None:
-        from bot.cli_views import report_findings
+        from bot.cli_views import report_findings, report_longevity
 
         if args.acknowledge and not args.reason:
             print("--acknowledge needs --reason: say why the finding is fine, e.g. 'a title'.")
             return 2
         ack = (args.acknowledge, args.reason) if args.acknowledge else None
         findings = report_findings(result, config.content_dir, args.sources, ack)
+        report_longevity(result.library, config.briefs_per_digest)
         for line in findings:
             print(line)
         problems += findings

@@ -21,11 +21,13 @@ from bot.catalog.findings import (
     read_acknowledged,
 )
 from bot.catalog.loader import LoadResult
+from bot.catalog.model import Library
 from bot.catalog.protected import FILE_NAME, KEY_ENV, MIN_KEY_LENGTH, add_name, normalise
 from bot.clock import SystemClock
 from bot.config import Config
 from bot.core.digest import compose
 from bot.core.handlers.operator import stats_reply
+from bot.core.longevity import WARN_UNDER_DAYS, longevity
 from bot.core.reply import Reply
 from bot.core.views import digest_reply
 from bot.render import discord_embeds, plain, telegram_html
@@ -95,6 +97,23 @@ def report_findings(
     if quiet:
         print(f"{quiet} finding(s) were reviewed and acknowledged ({root / ACK_FILE}).")
     return failing
+
+
+def report_longevity(library: Library, max_briefs: int) -> None:
+    """Say how long the library lasts; warn where a reader would soon meet repeats."""
+    figures = longevity(library, SystemClock().now().date(), max_briefs)
+    print(
+        f"The library lasts {figures.until_repeat} day(s) for a continuing subscriber before "
+        "the first repeat."
+    )
+    if figures.until_repeat < WARN_UNDER_DAYS:
+        print(f"warning: fewer than {WARN_UNDER_DAYS} days before repeats; add briefs.")
+    short = {slug: days for slug, days in figures.per_topic.items() if days < WARN_UNDER_DAYS}
+    for slug, days in sorted(short.items(), key=lambda item: item[1]):
+        print(
+            f"warning: a reader following only '{slug}' gets new briefs on it for {days} "
+            f"day(s); add briefs on this topic to reach {WARN_UNDER_DAYS}."
+        )
 
 
 def protect_name(root: Path) -> int:
