@@ -60,7 +60,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(line)
         problems += findings
     if problems:
-        print(f"\n{len(problems)} problem(s) found. Fix them and run `briefbot check` again.")
+        found = f"{len(problems)} problem" + ("" if len(problems) == 1 else "s")
+        print(f"\n{found} found. Fix them and run `briefbot check` again.")
         return 1
     library = result.library
     assert library is not None

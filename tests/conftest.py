@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -19,6 +20,10 @@ from bot.store.outbox import Outbox
 from tests import builders
 
 REPO = Path(__file__).resolve().parent.parent
+
+# A message key or placeholder the catalog lacks raises in tests (and in the bots the e2e tests
+# start, which inherit the environment) instead of quietly showing the key to a reader.
+os.environ.setdefault("BRIEFBOT_STRICT_MESSAGES", "1")
 OPERATOR = ("telegram", "999")
 
 

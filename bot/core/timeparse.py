@@ -3,7 +3,7 @@
 Both parsers are strict and predictable rather than clever: a wrong delivery time means a digest
 at 3 a.m., so anything doubtful is refused with a message that says what to type instead. Errors
 carry a message key and parameters, not just text, so the message catalog (and a Korean edition)
-can word them its own way; `MESSAGES` holds the English texts until they move there.
+can word them its own way; the texts are the catalog's "input.*" messages.
 """
 
 from __future__ import annotations
@@ -11,26 +11,21 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import time
 from functools import cache
-from typing import Final
+from typing import ClassVar, Final
 from zoneinfo import available_timezones
+
+from bot.core.messages import english, t
 
 MAX_INPUT_CHARS: Final = 100
 MAX_SUGGESTIONS: Final = 3
+CATALOG_PREFIX: Final = "input."
 
-MESSAGES: Final[dict[str, str]] = {
-    "time.empty": "Please give a time of day, e.g. 07:30 or 7:30pm.",
-    "time.too_long": "That is far too long to be a time of day — use HH:MM, e.g. 07:30.",
-    "time.format": "“{text}” is not a time I understand — use HH:MM, e.g. 07:30 or 7:30pm.",
-    "time.range": "{text} is not a time of day — use HH:MM, e.g. 07:30.",
-    "zone.empty": "Please give a time zone, e.g. Asia/Seoul or America/New_York.",
-    "zone.too_long": "That is far too long to be a time zone — use a name like Asia/Seoul.",
-    "zone.unknown": "I don't know the time zone “{text}”. Use a name like Asia/Seoul.",
-    "zone.suggest": "I don't know the time zone “{text}”. Did you mean: {suggestions}?",
-    "zone.offset": "Please name a place rather than an offset like “{text}”, e.g. Asia/Seoul: "
-    "a place's clock follows its summer time, an offset does not.",
-}
+# The English texts by error key (the catalog holds them as "input.<key>"), for callers that
+# want the template rather than a filled-in sentence.
+MESSAGES: Final[Mapping[str, str]] = english(CATALOG_PREFIX)
 
 # Not zones a subscriber can live in: the host's own zone, tzdata's placeholder, and the
 # alternative leap-second / POSIX trees some systems install next to the real names.
@@ -49,43 +44,51 @@ _CLOCK_RE: Final = re.compile(
 
 
 class TimeInputError(ValueError):
-    """A user's time or zone could not be accepted; `str()` is the English message."""
+    """A user's time or zone could not be accepted; `str()` is the message in the current
+    language (English unless an adapter chose another)."""
+
+    EMPTY: ClassVar[str]
+    TOO_LONG: ClassVar[str]
 
     def __init__(self, key: str, **params: str) -> None:
         self.key = key
         self.params = params
-        super().__init__(MESSAGES[key].format(**params))
+        super().__init__(t(CATALOG_PREFIX + key, **params))
 
 
 class TimeFormatError(TimeInputError):
-    pass
+    EMPTY = "time.empty"
+    TOO_LONG = "time.too_long"
 
 
 class TimezoneError(TimeInputError):
+    EMPTY = "zone.empty"
+    TOO_LONG = "zone.too_long"
+
     def __init__(self, key: str, suggestions: tuple[str, ...] = (), **params: str) -> None:
         self.suggestions = suggestions
         super().__init__(key, suggestions=", ".join(suggestions), **params)
 
 
-def _clean(text: str, error: type[TimeInputError], kind: str) -> str:
+def _clean(text: str, error: type[TimeInputError]) -> str:
     """Trim the input and fold full-width digits and colons (CJK keyboards) to ASCII.
 
     Overlong input is refused before any work is done on it and never echoed back; it is
     measured again after folding, which can lengthen a string.
     """
     if len(text) > MAX_INPUT_CHARS:
-        raise error(f"{kind}.too_long")
+        raise error(error.TOO_LONG)
     cleaned = unicodedata.normalize("NFKC", text).strip()
     if len(cleaned) > MAX_INPUT_CHARS:
-        raise error(f"{kind}.too_long")
+        raise error(error.TOO_LONG)
     if not cleaned:
-        raise error(f"{kind}.empty")
+        raise error(error.EMPTY)
     return cleaned
 
 
 def parse_hhmm(text: str) -> time:
     """A local delivery time from "7:30", "07:30", "0730", "7pm" or "7:30 am"."""
-    cleaned = _clean(text, TimeFormatError, "time")
+    cleaned = _clean(text, TimeFormatError)
     match = _CLOCK_RE.fullmatch(cleaned)
     if match is None:
         raise TimeFormatError("time.format", text=cleaned)
@@ -132,7 +135,7 @@ def _normalise_zone(text: str) -> str:
 
 def resolve_timezone(text: str) -> str:
     """The canonical IANA name for what a subscriber typed, matched case-insensitively."""
-    cleaned = _clean(text, TimezoneError, "zone")
+    cleaned = _clean(text, TimezoneError)
     wanted = _normalise_zone(cleaned).lower()
     name = _by_lower().get(wanted)
     if name is not None:

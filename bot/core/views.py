@@ -11,15 +11,20 @@ from datetime import date
 from bot.catalog.model import Brief, Prayer
 from bot.core.archive import DEFAULT_MONTHS, is_archive
 from bot.core.digest import Digest
-from bot.core.messages import t
+from bot.core.messages import day_text, t
 from bot.core.reply import Button, Heading, Kicker, Link, Meta, Paragraph, Part, Reply, Separator
 
 PRAYED_ACTION = "prayed:"
 NAMED_SUFFIX = ":t"
 
 
-def long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+def long_date(day: date, locale: str | None = None) -> str:
+    """ "Thursday 3 December 2026": Babel's names in the pattern the catalog gives per language.
+
+    `locale` defaults to the current one (English unless an adapter set another), so the
+    host's C library locale never changes what readers see.
+    """
+    return day_text(day, "date.long", locale)
 
 
 def brief_date(brief: Brief) -> str:

@@ -60,9 +60,9 @@ async def test_i_prayed_counts_once_per_chat_and_day(discord_bot: DiscordBot) ->
     again = await discord_bot.press(in_server.message_id, custom_id, user=ALICE)
     elsewhere = await discord_bot.press(in_dm.message_id, custom_id, user=ALICE)
 
-    assert first.text.endswith("1 chat(s) prayed for this today.")
+    assert first.text.endswith("1 chat prayed for this today.")
     assert again.text.endswith("Already counted today — thank you for praying.")
-    assert elsewhere.text.endswith("2 chat(s) prayed for this today.")
+    assert elsewhere.text.endswith("2 chats prayed for this today.")
     assert buttons_of(discord_bot.message(in_server.message_id))[0][0] == "🙏 I prayed · 1 today"
     assert buttons_of(discord_bot.message(in_dm.message_id))[0][0] == "🙏 I prayed · 2 today"
     prayer_id = custom_id.removeprefix("bb:prayed:")
@@ -77,7 +77,7 @@ async def test_i_prayed_counts_again_the_next_day(discord_bot: DiscordBot) -> No
     discord_bot.services.clock.advance(days=1)  # type: ignore[attr-defined]
     next_day = await discord_bot.press(prayer.message_id, custom_id)
 
-    assert next_day.text.endswith("1 chat(s) prayed for this today.")
+    assert next_day.text.endswith("1 chat prayed for this today.")
 
 
 async def test_forget_deletes_the_chat_after_the_confirmation_button(

@@ -65,10 +65,10 @@ async def test_a_broadcast_is_queued_only_after_the_operator_confirms(
     [(send_label, send), cancel] = draft.buttons
     sent = await discord_bot.press(draft.message_id, send, user=OLGA)
 
-    assert draft.text == "Send this message to 2 subscribed chat(s)?\nPray for the families"
+    assert draft.text == "Send this message to 2 subscribed chats?\nPray for the families"
     assert (send_label, cancel[0]) == ("Send to 2", "Cancel")
     assert queued_before.by_state == {}
-    assert sent.kind == 7 and sent.text.startswith("Queued for 2 chat(s).")
+    assert sent.kind == 7 and sent.text.startswith("Queued for 2 chats.")
     queued = await discord_bot.services.outbox.stats(since=NOW.replace(hour=0))
     assert sum(queued.by_state["discord"].values()) == 2
 

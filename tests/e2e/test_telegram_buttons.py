@@ -61,11 +61,11 @@ async def test_i_prayed_counts_once_per_chat_and_shows_the_days_total(
     [bob_prayer] = await telegram.say(BOB.chat, BOB, "/pray")
     third = await telegram.press(BOB.chat, BOB, bob_prayer, data)
 
-    assert first == {"text": "Thank you for praying. 1 chat(s) prayed for this today."}
+    assert first == {"text": "Thank you for praying. 1 chat prayed for this today."}
     assert buttons(labelled) == [("🙏 I prayed · 1 today", data)]
     assert second == {"text": "Already counted today — thank you for praying."}
     assert buttons(bob_prayer) == [("🙏 I prayed · 1 today", data)]  # new messages show it too
-    assert third == {"text": "Thank you for praying. 2 chat(s) prayed for this today."}
+    assert third == {"text": "Thank you for praying. 2 chats prayed for this today."}
     assert buttons(telegram.api.message(BOB.id, bob_prayer["message_id"])) == [
         ("🙏 I prayed · 2 today", data)
     ]
@@ -183,7 +183,7 @@ async def test_a_press_is_answered_even_when_its_message_can_no_longer_be_edited
 
     answer = await telegram.press(ALICE.chat, ALICE, prayer, data)
 
-    assert answer == {"text": "Thank you for praying. 1 chat(s) prayed for this today."}
+    assert answer == {"text": "Thank you for praying. 1 chat prayed for this today."}
     assert telegram.api.sent_to(ALICE.id) == [prayer]
 
 

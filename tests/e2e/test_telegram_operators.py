@@ -72,9 +72,9 @@ async def test_broadcast_is_drafted_then_queued_on_confirmation(telegram: Telegr
 
     assert (
         draft["text"]
-        == "Send this message to 1 subscribed chat(s)?\nThank you for <praying> & more"
+        == "Send this message to 1 subscribed chat?\nThank you for <praying> & more"
     )
     assert (send["text"], cancel["text"]) == ("Send to 1", "Cancel")
-    assert answer["text"].startswith("Queued for 1 chat(s).")
+    assert answer["text"].startswith("Queued for 1 chat.")
     assert telegram.api.sent_to(OPERATOR.id)[-1]["text"] == answer["text"]
     assert await telegram.services.outbox.pending_count("telegram") == 1

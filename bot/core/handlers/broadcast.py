@@ -7,7 +7,7 @@ button, which shows how many chats it will reach.
 from __future__ import annotations
 
 from bot.core.context import Context
-from bot.core.messages import t
+from bot.core.messages import t, tn
 from bot.core.reply import Button, Paragraph, Reply, text_reply
 
 SEND = "broadcast:send:"
@@ -29,7 +29,7 @@ async def broadcast(ctx: Context, args: str) -> Reply:
         ),
     )
     return Reply(
-        parts=(Paragraph(t("broadcast.ask", count=count)), Paragraph(text)), buttons=buttons
+        parts=(Paragraph(tn("broadcast.ask", count)), Paragraph(text)), buttons=buttons
     )
 
 
@@ -47,5 +47,5 @@ async def decide(ctx: Context, value: str) -> Reply:
     if count is None:
         return Reply(parts=text_reply(t("broadcast.gone")).parts, edit=True)
     ctx.services.queued()
-    sentence = t("broadcast.queued", count=count)
+    sentence = tn("broadcast.queued", count)
     return Reply(parts=text_reply(sentence).parts, edit=True, notice=sentence)

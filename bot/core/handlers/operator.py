@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from bot.core.context import Context
-from bot.core.messages import t
+from bot.core.messages import t, tn
 from bot.core.reply import Heading, Meta, Paragraph, Part, Reply, text_reply
 from bot.store import StoreStats
 from bot.store.outbox import DeliveryStats
@@ -66,7 +66,7 @@ async def reload(ctx: Context, args: str) -> Reply:
         shown = problems[:MAX_PROBLEMS_SHOWN]
         if len(problems) > len(shown):
             shown.append(t("reload.more", count=len(problems) - len(shown)))
-        return text_reply(t("reload.failed", count=len(problems)), *shown)
+        return text_reply(tn("reload.failed", len(problems)), *shown)
     library = result.library
     return text_reply(
         t(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.catalog.model import Prayer
 from bot.core.context import Context
-from bot.core.messages import t
+from bot.core.messages import t, tn
 from bot.core.reply import Reply
 from bot.core.views import NAMED_SUFFIX, prayed_button
 
@@ -17,6 +17,6 @@ async def prayed(ctx: Context, value: str) -> Reply:
         return Reply(notice=t("prayed.unknown"))
     day = await ctx.today()
     counted, total = await ctx.store.record_prayer(ctx.request.address, prayer_id, day)
-    notice = t("prayed.thanks", count=total) if counted else t("prayed.again")
+    notice = tn("prayed.thanks", total) if counted else t("prayed.again")
     button = prayed_button(entry, total, named=value.endswith(NAMED_SUFFIX))
     return Reply(update=button, notice=notice)

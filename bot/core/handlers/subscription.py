@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.context import Context
 from bot.core.handlers.reading import topic_title
-from bot.core.messages import t
+from bot.core.messages import day_text, t
 from bot.core.reply import Button, Heading, Meta, Paragraph, Part, Reply, text_reply
 from bot.core.timeparse import TimeFormatError, TimezoneError, parse_hhmm, resolve_timezone
 from bot.delivery.schedule import next_due_after_day
@@ -28,7 +28,7 @@ def _when(instant: datetime, chat: ChatRecord) -> str:
     local = instant.astimezone(ZoneInfo(chat.timezone))
     return t(
         "when",
-        date=f"{local:%a} {local.day} {local:%b}",
+        date=day_text(local.date(), "date.short"),
         time=f"{local:%H:%M}",
         zone=chat.timezone,
     )
