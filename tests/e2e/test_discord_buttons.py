@@ -46,7 +46,7 @@ async def test_i_prayed_keeps_working_after_the_bot_restarts(
     assert buttons_of(after.message(prayer.message_id)) == [
         ("🙏 I prayed · 1 today", custom_id)]
     [thanks] = pressed.handle.followups
-    assert thanks["content"] == r"Thank you for praying. 1 chat\(s\) prayed for this today."
+    assert thanks["content"] == "Thank you for praying. 1 chat prayed for this today."
     assert thanks["flags"] & EPHEMERAL
     assert errors == []
 
