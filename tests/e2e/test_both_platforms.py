@@ -12,6 +12,8 @@ import signal
 from datetime import time, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.clock import SystemClock
 from bot.config import Config, DeliveryConfig, DiscordConfig, TelegramConfig
 from bot.core.address import Address, ChatKind
@@ -20,6 +22,8 @@ from bot.store import Store
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_payloads import DEFAULT_GUILD
 from tests.fakes.telegram_api import FakeBotApi, User
+
+pytestmark = pytest.mark.timing  # a real tick every second and SIGTERM
 
 REPO = Path(__file__).resolve().parents[2]
 TELEGRAM_CHAT = 5551234

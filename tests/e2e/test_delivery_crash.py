@@ -34,7 +34,7 @@ from tests.e2e.delivery_helpers import (
 from tests.e2e.delivery_process import BotProcess, write_config
 from tests.fakes.telegram_api import FakeBotApi
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.timing  # SIGKILL and SIGTERM mid-delivery
 
 TOKEN = "5123456789:AAHfakeSecretPart-for_tests_0123456789"
 CONCURRENCY = 8  # delivery.concurrency (the default): messages on the wire at once

@@ -35,6 +35,8 @@ from tests.e2e.delivery_helpers import (
 from tests.fakes import telegram_faults as errors
 from tests.fakes.telegram_api import FakeBotApi
 
+pytestmark = pytest.mark.timing  # flood-control waits, slow answers and timeouts
+
 CHATS = [1001 + n for n in range(10)]
 
 

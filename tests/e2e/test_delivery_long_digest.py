@@ -30,6 +30,8 @@ from tests.e2e.delivery_helpers import (
 )
 from tests.fakes.telegram_api import FakeBotApi
 
+pytestmark = pytest.mark.timing  # the fake refuses a part sent within a chat's second
+
 BRIEFS = 8
 # Markup is refused by the loader, so the tricky part is what plain text may hold: &, < and >.
 TRICKY = 'Rice & salt cost << more >> than "wages"; 5 < 7 & 9 > 3, said one <3 reader.'

@@ -35,6 +35,8 @@ from tests.e2e.discord_delivery_helpers import (
 )
 from tests.fakes.discord_api import FakeDiscord
 
+pytestmark = pytest.mark.timing  # 429 waits, backoff and timeouts
+
 CHANNELS = [FIRST_CHANNEL + n for n in range(12)]
 GENERAL, NEIGHBOUR = CHANNELS[0], CHANNELS[1]
 VANISHED = FIRST_CHANNEL + 999  # a channel id the fake does not know: deleted

@@ -43,7 +43,7 @@ from tests.e2e.discord_delivery_helpers import (
 )
 from tests.fakes.discord_api import FakeDiscord
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.timing  # SIGKILL mid-delivery under rate limits
 
 REPO = Path(__file__).resolve().parents[2]
 SERVER = server_with_channels(180)

@@ -170,6 +170,7 @@ async def test_an_unreachable_api_names_the_address_to_check(
     assert Route.BASE == DISCORD_API  # put back after the failed start
 
 
+@pytest.mark.timing
 async def test_a_silent_gateway_is_reported_within_the_ready_timeout(
     fake_discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

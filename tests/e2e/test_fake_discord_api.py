@@ -229,6 +229,7 @@ async def test_gateway_reconnect_is_resumed_without_losing_interactions(
     assert (fake.gateway.counts["identifies"], fake.gateway.counts["connections"]) == (1, 2)
 
 
+@pytest.mark.timing
 async def test_channel_sends_are_paced_by_the_advertised_bucket_without_429(
     fake: FakeDiscord, bot: BriefClient
 ) -> None:
@@ -255,6 +256,7 @@ async def test_sent_messages_are_echoed_as_message_create_on_the_gateway(
     assert received.guild.id == DEFAULT_GUILD.id
 
 
+@pytest.mark.timing
 async def test_shared_429_is_waited_out_and_the_message_is_recorded_once(
     fake: FakeDiscord, bot: BriefClient
 ) -> None:
@@ -267,6 +269,7 @@ async def test_shared_429_is_waited_out_and_the_message_is_recorded_once(
     assert [m["content"] for m in fake.messages(GENERAL)] == ["after the storm"]
 
 
+@pytest.mark.timing
 async def test_global_rate_limit_is_retried_by_discord_py(
     fake: FakeDiscord, bot: BriefClient
 ) -> None:
@@ -290,6 +293,7 @@ async def test_bad_gateway_is_retried_by_discord_py_and_delivered_once(
     assert len(fake.messages(GENERAL)) == 1
 
 
+@pytest.mark.timing
 async def test_a_slow_channel_answers_only_after_its_delay(
     fake: FakeDiscord, bot: BriefClient
 ) -> None:
@@ -313,6 +317,7 @@ async def test_allowed_mentions_decide_whether_everyone_is_pinged(
     assert (loud.mention_everyone, loud.raw_mentions) == (True, [ALICE])
 
 
+@pytest.mark.timing
 async def test_an_answer_after_the_interaction_deadline_is_unknown_interaction() -> None:
     async with FakeDiscord(interaction_deadline=0.0) as fake, connected(BriefClient(), fake):
         await fake.slash("today", guild_id=DEFAULT_GUILD.id)

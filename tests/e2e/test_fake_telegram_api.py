@@ -204,6 +204,7 @@ async def test_get_updates_confirms_by_offset_and_filters_by_allowed_updates(
     assert none == ()
 
 
+@pytest.mark.timing
 async def test_long_poll_returns_as_soon_as_an_update_is_queued(api: FakeBotApi, bot: Bot) -> None:
     poll = asyncio.create_task(bot.get_updates(timeout=8))
     await api.wait_for_calls("getUpdates")
@@ -247,6 +248,7 @@ async def test_a_stopped_server_refuses_connections_until_started_again(
     assert (await bot.send_message(ALICE.id, "after")).message_id == 2
 
 
+@pytest.mark.timing
 async def test_flood_fault_raises_retry_after_with_the_given_seconds(
     api: FakeBotApi, bot: Bot
 ) -> None:
@@ -296,6 +298,7 @@ async def test_bad_gateway_raises_network_error(api: FakeBotApi, bot: Bot, html:
     assert (await bot.send_message(ALICE.id, "Today")).text == "Today"
 
 
+@pytest.mark.timing
 async def test_delay_slows_only_the_chosen_chat(api: FakeBotApi, bot: Bot) -> None:
     api.delay(ALICE.id, 0.5)
 
@@ -307,6 +310,7 @@ async def test_delay_slows_only_the_chosen_chat(api: FakeBotApi, bot: Bot) -> No
     assert fast < 0.5 <= time.monotonic() - started
 
 
+@pytest.mark.timing
 async def test_rate_limit_answers_429_once_a_chat_exceeds_its_rate() -> None:
     async with FakeBotApi(global_rate=30, per_chat_rate=1.0) as api, bot_for(api) as bot:
         await bot.send_message(ALICE.id, "first")
@@ -319,6 +323,7 @@ async def test_rate_limit_answers_429_once_a_chat_exceeds_its_rate() -> None:
     assert len(api.stats.accepted_at) == 2
 
 
+@pytest.mark.timing
 async def test_group_chats_are_held_to_twenty_messages_a_minute() -> None:
     async with FakeBotApi(group_per_minute=20) as api, bot_for(api) as bot:
         for n in range(20):

@@ -184,6 +184,7 @@ async def test_a_photo_caption_command_is_answered(telegram: TelegramBot) -> Non
     assert telegram.messages(ALICE.chat)[-1]["text"].startswith("Settings for this chat")
 
 
+@pytest.mark.timing
 async def test_an_answer_refused_by_flood_control_arrives_after_the_wait(
     telegram: TelegramBot,
 ) -> None:

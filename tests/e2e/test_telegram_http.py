@@ -33,6 +33,8 @@ from tests.e2e.conftest import ALICE, BOB, TOKEN
 from tests.fakes import telegram_faults as faults
 from tests.fakes.telegram_api import FakeBotApi
 
+pytestmark = pytest.mark.timing  # read, connect and pool timeouts
+
 SECRET = TOKEN.partition(":")[2]
 REPLY = Reply(parts=(Paragraph("42"),), buttons=((Button("Prayed", "prayed:p1"),),), protect=True)
 

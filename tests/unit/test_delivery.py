@@ -93,6 +93,7 @@ async def test_nobody_is_due_before_their_time(store, clock, make_engine):
     assert (await make_engine().tick()).enqueued == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("zone", "at", "start", "days"),
     [
@@ -308,6 +309,7 @@ async def test_a_message_failing_every_attempt_is_marked_failed_with_the_reason(
     assert (await store.get_chat(Address("telegram", "1"))).subscribed  # a fault is not a block
 
 
+@pytest.mark.timing
 async def test_flood_control_waits_and_then_delivers_without_counting_an_attempt(
     store, clock, sender, make_engine
 ):
@@ -381,6 +383,7 @@ class UnevenSender(RecordingSender):
         return await super().send(chat_id, message)
 
 
+@pytest.mark.timing
 async def test_a_long_queue_drains_without_idling_between_claims(store, clock, make_engine):
     """Sends that finish while a claim runs leave room; that room is no sign of an empty queue,
     so the sender must claim again at once instead of sleeping for a poll (here 30 s)."""
@@ -414,6 +417,8 @@ class StallingSender(RecordingSender):
         return await super().send(chat_id, message)
 
 
+@pytest.mark.slow
+@pytest.mark.timing
 async def test_sends_that_queue_for_a_connection_do_not_leave_in_a_burst(
     store, clock, make_engine
 ):

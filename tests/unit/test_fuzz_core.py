@@ -193,6 +193,7 @@ def problems_with(reply: Reply) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 async def test_ten_thousand_random_messages_are_answered_or_deliberately_ignored(
     core: BriefBot, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:

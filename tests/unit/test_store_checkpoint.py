@@ -7,6 +7,8 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from bot.store import Store
 from bot.store.db import fetch_one
 
@@ -47,6 +49,8 @@ async def test_commits_never_checkpoint_themselves(tmp_path, clock):
     assert row is not None and row[0] == 0
 
 
+@pytest.mark.slow
+@pytest.mark.timing
 async def test_the_checkpointer_folds_each_commit_into_the_file_soon_after(tmp_path, clock):
     path = tmp_path / "briefbot.db"
     async with await Store.open(path, clock) as store:

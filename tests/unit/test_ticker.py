@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.delivery.ticker import Ticker
 
 
@@ -13,6 +15,7 @@ async def wait_until(condition, timeout: float = 5.0) -> None:
             await asyncio.sleep(0.01)
 
 
+@pytest.mark.timing
 async def test_the_tick_runs_at_start_and_then_at_its_interval():
     runs: list[float] = []
 
@@ -28,6 +31,7 @@ async def test_the_tick_runs_at_start_and_then_at_its_interval():
     assert runs[1] - runs[0] < 1.0  # the first run did not wait a whole interval's worth of setup
 
 
+@pytest.mark.timing
 async def test_a_failing_tick_is_logged_and_the_next_one_still_runs(caplog):
     calls = 0
 

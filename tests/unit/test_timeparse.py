@@ -91,6 +91,7 @@ def test_every_time_of_day_round_trips_in_each_24_hour_spelling(hour: int, minut
     assert parse_hhmm(f"{hour:02d}{minute:02d}") == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(text=st.text(max_size=MAX_INPUT_CHARS + 20))
 def test_any_text_is_either_a_time_or_a_short_catalogued_error(text: str) -> None:
