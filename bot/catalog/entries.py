@@ -7,6 +7,7 @@ frozen value object, or return None when anything was reported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,9 @@ from bot.catalog.rules import (
 )
 
 SUMMARY_WORDS = (40, 120)
+_FIELD_IN_TEXT = re.compile(
+    r"(?:^|\s)(id|title|date|date_note|topics|sources|link|send_on|content_note): (?:\[|\")"
+)
 
 
 def read_brief(fields: Fields, entry_id: str | None, topics: TopicNames | None) -> Brief | None:
@@ -33,6 +37,7 @@ def read_brief(fields: Fields, entry_id: str | None, topics: TopicNames | None) 
     if summary is not None:
         _check_words(fields, summary)
         _check_plain(fields, "summary", summary)
+        _check_swallowed_field(fields, summary)
     date = fields.date("date")
     slugs = _topic_slugs(fields, topics)
     if slugs is not None and len(slugs) > MAX_BRIEF_TOPICS:
@@ -136,6 +141,17 @@ def plain_length(entry: Entry) -> int:
     else:
         parts = [entry.title or "", entry.text, entry.verse or "", entry.act or ""]
     return sum(map(len, parts))
+
+
+def _check_swallowed_field(fields: Fields, summary: str) -> None:
+    """A field indented like the summary's text becomes part of the summary: say so."""
+    match = _FIELD_IN_TEXT.search(summary)
+    if match:
+        fields.problem(
+            fields.node("summary", required=False),
+            f"the summary contains '{match.group(1)}:' — that line is indented as part of the "
+            f"summary; move '{match.group(1)}:' back to the left, in line with 'summary:'",
+        )
 
 
 def _check_plain(fields: Fields, name: str, text: str) -> None:

@@ -9,6 +9,7 @@ text the editor typed. libyaml's C composer is used when PyYAML was built with i
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -17,6 +18,7 @@ from yaml.nodes import Node
 from bot.catalog.problems import Problem
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_COLON_IN_VALUE = re.compile(r"\s*-?\s*([A-Za-z_]+): [^\"'].*: ")
 
 
 def read_yaml(path: Path) -> tuple[Node | None, list[Problem]]:
@@ -33,7 +35,8 @@ def read_yaml(path: Path) -> tuple[Node | None, list[Problem]]:
     try:
         node = yaml.compose(data, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, [Problem(path, _error_line(exc), _syntax_message(exc))]
+        line = _error_line(exc)
+        return None, [Problem(path, line, _syntax_message(exc, _line_text(data, line)))]
     except yaml.YAMLError as exc:  # a ReaderError: a character YAML forbids
         position = getattr(exc, "position", 0)
         line = data.count(b"\n", 0, position) + 1
@@ -48,7 +51,25 @@ def _error_line(exc: yaml.MarkedYAMLError) -> int:
     return mark.line + 1 if mark else 1
 
 
-def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+def _line_text(data: bytes, line: int) -> str:
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """PyYAML's words, unless the mistake is one editors make often: then say what to do."""
+    problem = exc.problem or ""
+    if "mapping values are not allowed" in problem and _COLON_IN_VALUE.match(text):
+        key = _COLON_IN_VALUE.match(text).group(1)  # type: ignore[union-attr]
+        return (
+            f"the value of '{key}' contains ': ' (a colon and a space), which YAML reads as a "
+            f'new field; put the whole value in double quotes, e.g. {key}: "..."'
+        )
+    if "expected key" in problem and text[: len(text) - len(text.lstrip())]:
+        return (
+            "this line is indented differently from the fields above it; every field of an "
+            "entry starts in the same column (use spaces, not tabs)"
+        )
     message = f"YAML syntax error: {exc.problem or exc.context}"
     if exc.context and exc.problem and exc.context_mark:
         message += f" ({exc.context} on line {exc.context_mark.line + 1})"

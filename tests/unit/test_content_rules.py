@@ -130,3 +130,49 @@ def test_a_prayer_in_a_topics_file_carries_that_topic(content: Path) -> None:
 def test_abbreviations_do_not_end_a_sentence() -> None:
     assert sentence_count("Pray for Dr. Kim and the U.S. Congress. Amen.") == 2
     assert sentence_count("Lord, hear us.") == 1
+
+
+FORTY_FIVE = " ".join(["word"] * 45)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (
+            f"id: bad\ntitle: Three parties: a broker\nsummary: >\n  {FORTY_FIVE}\n",
+            2,
+            "the value of 'title' contains ': ' (a colon and a space), which YAML reads as a "
+            'new field; put the whole value in double quotes, e.g. title: "..."',
+        ),
+        (
+            f'id: bad\ntitle: T\nsummary: >\n  {FORTY_FIVE}\ndate: "2019"\n  topics: [x]\n',
+            6,
+            "this line is indented differently from the fields above it; every field of an "
+            "entry starts in the same column (use spaces, not tabs)",
+        ),
+    ],
+    ids=["colon in a title", "field indented"],
+)
+def test_common_yaml_mistakes_are_explained_in_editor_language(
+    content: Path, text: str, line: int, message: str
+) -> None:
+    write(content, "briefs/bad.yaml", text)
+    assert reported(load_library(content, today=TODAY), content) == [
+        f"briefs/bad.yaml:{line}: {message}"
+    ]
+
+
+def test_a_field_indented_into_the_summary_is_named(content: Path) -> None:
+    write(content, "briefs/bad.yaml", brief(summary=f">\n  {FORTY_FIVE}\n  topics: [defectors]"))
+    problems = reported(load_library(content, today=TODAY), content)
+    assert (
+        "briefs/bad.yaml:3: the summary contains 'topics:' — that line is indented as part of "
+        "the summary; move 'topics:' back to the left, in line with 'summary:'"
+    ) in problems
+
+
+def test_a_syntax_error_in_one_file_does_not_hide_problems_in_others(content: Path) -> None:
+    write(content, "briefs/bad.yaml", "id: bad\ntitle: [unclosed\n")
+    write(content, "briefs/other.yaml", brief(id="other", topics="[nowhere]"))
+    problems = reported(load_library(content, today=TODAY), content)
+    assert [p.split(":")[0] for p in problems] == ["briefs/bad.yaml", "briefs/other.yaml"]
