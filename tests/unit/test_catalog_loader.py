@@ -6,7 +6,6 @@ tests/fixtures/content and checks the exact `file:line: message` the editor will
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -40,13 +39,6 @@ def brief(**changes: str | None) -> str:
 
 def prayer(**changes: str | None) -> str:
     return fields(PRAYER, **changes)
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    return root
 
 
 def write(root: Path, name: str, text: str | bytes) -> Path:

@@ -6,7 +6,6 @@ library that keeps the rules must load.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -14,16 +13,9 @@ import pytest
 
 from bot.catalog.loader import load_library
 from bot.catalog.rules import sentence_count
-from tests.unit.test_catalog_loader import FIXTURE, brief, prayer, reported, write
+from tests.unit.test_catalog_loader import brief, prayer, reported, write
 
 TODAY = date(2026, 12, 2)
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    return root
 
 
 def test_a_library_that_keeps_the_rules_loads(content: Path) -> None:

@@ -8,7 +8,6 @@ in Hangul with a particle attached; without the key, `check` says nothing was ch
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,17 +17,10 @@ from bot.catalog.live import LiveCatalog
 from bot.catalog.loader import load_library
 from bot.catalog.protected import FILE_NAME, KEY_ENV, ProtectedNames, add_name
 from bot.cli import main
-from tests.unit.test_catalog_loader import FIXTURE, brief, reported, write
+from tests.unit.test_catalog_loader import brief, reported, write
 
 KEY = "a-long-shared-editors-secret"
 WORDS = " word" * 45
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    return root
 
 
 def test_the_list_holds_no_protected_name_in_readable_form(content: Path) -> None:
