@@ -15,12 +15,12 @@ from pathlib import Path
 from bot.catalog.live import LiveCatalog
 from bot.catalog.loader import LoadResult, load_library
 from bot.catalog.model import Entry
-from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.core.context import CoreSettings, Services
 from bot.core.views import entry_parts
 from bot.delivery.engine import DeliveryEngine, EngineSettings, PlatformSender
 from bot.delivery.limits import Limits
+from bot.domain.clock import Clock, SystemClock
 from bot.render.telegram_html import TELEGRAM_LIMIT, rendered_length
 from bot.store import Store
 from bot.store.outbox import Outbox

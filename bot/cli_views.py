@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import date
 
 from bot.bootstrap import ContentError, live_catalog
-from bot.clock import SystemClock
 from bot.config import Config
 from bot.core.digest import compose
 from bot.core.handlers.operator import stats_reply
 from bot.core.views import digest_reply
+from bot.domain.clock import SystemClock
 from bot.render.plain import render
 from bot.store import Store
 from bot.store.outbox import Outbox

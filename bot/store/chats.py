@@ -11,7 +11,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.address import Address, ChatKind
+from bot.domain.address import Address, ChatKind
 from bot.store.db import changes, fetch_one
 from bot.store.errors import ChatNotFoundError
 from bot.store.records import (

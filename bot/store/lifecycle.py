@@ -11,7 +11,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.core.address import Address
+from bot.domain.address import Address
 from bot.store import prayers
 from bot.store.chats import fetch_chat, require_chat
 from bot.store.db import changes

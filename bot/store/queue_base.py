@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.store.db import Database
 from bot.store.records import to_unix
 

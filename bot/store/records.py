@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.address import Address, ChatKind
+from bot.domain.address import Address, ChatKind
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -19,8 +19,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from types import TracebackType
 
-from bot.clock import Clock
-from bot.core.address import Address, ChatKind
+from bot.domain.address import Address, ChatKind
+from bot.domain.clock import Clock
 from bot.store import chats, lifecycle, prayers, received, stats
 from bot.store.db import Database
 from bot.store.migrate import open_database

@@ -23,12 +23,12 @@ from bot.adapters.telegram.http import AiohttpRequest
 from bot.adapters.telegram.mapping import PLATFORM
 from bot.adapters.telegram.sender import TelegramSender
 from bot.catalog.live import LiveCatalog
-from bot.clock import Clock
-from bot.core.address import Address, ChatKind
 from bot.core.reply import Reply
 from bot.delivery.engine import DeliveryEngine, EngineSettings
 from bot.delivery.limits import Limits
 from bot.delivery.outcomes import Outcome
+from bot.domain.address import Address, ChatKind
+from bot.domain.clock import Clock
 from bot.store import Store, chats
 from bot.store.outbox import Outbox
 from tests.fakes.telegram_api import FakeBotApi

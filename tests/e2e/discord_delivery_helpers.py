@@ -17,9 +17,9 @@ from typing import Any
 
 from bot.adapters.discord.sender import PLATFORM, DiscordSender, discord_sender
 from bot.bootstrap import live_catalog
-from bot.clock import Clock, FakeClock
-from bot.core.address import Address, ChatKind
 from bot.delivery.engine import DeliveryEngine, EngineSettings
+from bot.domain.address import Address, ChatKind
+from bot.domain.clock import Clock, FakeClock
 from bot.store import ChatRecord, Store
 from bot.store.outbox import Outbox
 from tests.fakes.discord_api import FakeChannel, FakeDiscord, FakeGuild, RecordedRequest

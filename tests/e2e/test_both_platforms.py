@@ -12,9 +12,9 @@ import signal
 from datetime import time, timedelta
 from pathlib import Path
 
-from bot.clock import SystemClock
 from bot.config import Config, DeliveryConfig, DiscordConfig, TelegramConfig
-from bot.core.address import Address, ChatKind
+from bot.domain.address import Address, ChatKind
+from bot.domain.clock import SystemClock
 from bot.runner import run_bot
 from bot.store import Store
 from tests.fakes.discord_api import FakeDiscord

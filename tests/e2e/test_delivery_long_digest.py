@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from bot.bootstrap import live_catalog
-from bot.clock import FakeClock
 from bot.delivery.limits import Limits
+from bot.domain.clock import FakeClock
 from bot.store import Store
 from tests.e2e.delivery_helpers import (
     DIGEST_TITLE,

@@ -14,9 +14,9 @@ import pytest
 
 from bot.adapters.discord.sender import discord_sender, nonce
 from bot.adapters.errors import StartupError
-from bot.core.address import ChatKind
 from bot.core.reply import Button, Heading, Paragraph, Reply
 from bot.delivery.outcomes import Retry
+from bot.domain.address import ChatKind
 from bot.render.discord_embeds import DiscordMessage
 from tests.e2e.discord_delivery_helpers import (
     FIRST_CHANNEL,

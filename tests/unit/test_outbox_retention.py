@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from bot.core.address import Address, ChatKind
 from bot.delivery.engine import DeliveryEngine, EngineSettings
-from bot.delivery.schedule import next_due_after_day
+from bot.domain.address import Address, ChatKind
+from bot.domain.schedule import next_due_after_day
 from bot.runner import prune
 from bot.store.outbox import Outbox
 from tests.fakes.recording_sender import RecordingSender

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.core.address import Address, ChatKind
+from bot.domain.address import Address, ChatKind
+from bot.domain.clock import FakeClock
 from bot.store import UNSET, ChatNotFoundError, ChatRecord, Store
 
 START = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.core.address import Address, ChatKind
+from bot.domain.address import Address, ChatKind
+from bot.domain.clock import FakeClock
 from bot.store import PlatformCounts, PrayerStats, Store
 
 TODAY = date(2026, 3, 1)

@@ -18,8 +18,8 @@ from datetime import time
 
 import aiosqlite
 
+from bot.domain.queue import DueSlot, EnqueueResult, Plan
 from bot.store.db import changes, fetch_all, fetch_one
-from bot.store.outbox_records import DueSlot, EnqueueResult, Plan
 from bot.store.queue_base import QueueTables
 from bot.store.records import day_text, from_unix, to_unix
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
-from bot.delivery.schedule import due_for_day, local_date, next_due
+from bot.domain.schedule import due_for_day, local_date, next_due
 from bot.store.outbox import DueSlot, Plan
 
 

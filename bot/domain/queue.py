@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from bot.core.address import Address, ChatKind
+from bot.domain.address import Address, ChatKind
 from bot.store.records import ChatRecord
 
 DIGEST, BROADCAST = "digest", "broadcast"

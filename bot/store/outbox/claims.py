@@ -20,12 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from bot.core.address import Address
-from bot.store.broadcasts import BroadcastQueue
-from bot.store.db import changes, fetch_all, placeholders
-from bot.store.enqueue import DueEnqueuer
-from bot.store.outbox_figures import QueueFigures
-from bot.store.outbox_records import (
+from bot.domain.address import Address
+from bot.domain.queue import (
     BROADCAST,
     DIGEST,
     DeliveryStats,
@@ -36,7 +32,11 @@ from bot.store.outbox_records import (
     Plan,
     Progress,
 )
-from bot.store.outbox_retention import QueueRetention
+from bot.store.db import changes, fetch_all, placeholders
+from bot.store.outbox.broadcasts import BroadcastQueue
+from bot.store.outbox.enqueue import DueEnqueuer
+from bot.store.outbox.figures import QueueFigures
+from bot.store.outbox.retention import QueueRetention
 from bot.store.received import mark_received, received_before
 from bot.store.records import chat_from_row, day_text
 
