@@ -13,7 +13,7 @@ busy minute most chats get a digest that was already composed for someone else.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from bot.catalog.live import LiveCatalog
@@ -21,21 +21,10 @@ from bot.core.digest import Digest, compose
 from bot.core.messages import t
 from bot.core.reply import Heading, Paragraph, Reply
 from bot.core.views import digest_reply
-from bot.store import ChatRecord
-from bot.store.outbox import BROADCAST, Inputs, Job
+from bot.domain.chat import ChatRecord
+from bot.domain.queue import BROADCAST, Inputs, Job, Prepared
 
 CACHED_DIGESTS = 4096
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A job ready for the wire: its platform messages and the digest entries to remember once
-    they are all delivered; or `unwanted` (the chat no longer wants it); or what went wrong."""
-
-    messages: tuple[object, ...] = ()
-    entries: tuple[str, ...] = ()
-    unwanted: bool = False
-    error: Exception | None = None
 
 
 class Composer:

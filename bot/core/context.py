@@ -13,9 +13,10 @@ from datetime import date, datetime, time
 from bot.catalog.catalog import Catalog
 from bot.catalog.live import LiveCatalog
 from bot.core.request import Request
+from bot.domain.chat import ChatRecord
 from bot.domain.clock import Clock
 from bot.domain.schedule import local_date
-from bot.store import ChatRecord, Store
+from bot.store import Store
 from bot.store.outbox import Outbox
 
 

@@ -10,7 +10,8 @@ from datetime import date
 
 from bot.catalog.catalog import Catalog
 from bot.core.digest import Digest, compose
-from bot.store import ChatRecord, Store
+from bot.domain.chat import ChatRecord
+from bot.store import Store
 
 
 async def digest_for(

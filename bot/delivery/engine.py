@@ -31,7 +31,7 @@ from secrets import token_hex
 from typing import Protocol
 
 from bot.catalog.live import LiveCatalog
-from bot.core.composer import Composer, Prepared
+from bot.core.composer import Composer
 from bot.core.reply import Reply
 from bot.delivery.limits import Limits, Pacer
 from bot.delivery.outcomes import Delivered, Failed, Gone, Moved, Outcome, Retry, RetryAfter
@@ -39,6 +39,7 @@ from bot.delivery.recorder import Recorder
 from bot.domain.address import Address
 from bot.domain.clock import Clock
 from bot.domain.planner import planner
+from bot.domain.queue import Prepared
 from bot.store import Store
 from bot.store.outbox import EnqueueResult, Inputs, Job, Outbox, Progress
 

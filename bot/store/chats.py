@@ -12,12 +12,10 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.address import Address, ChatKind
+from bot.domain.chat import UNSET, ChatRecord, Unset
 from bot.store.db import changes, fetch_one
 from bot.store.errors import ChatNotFoundError
 from bot.store.records import (
-    UNSET,
-    ChatRecord,
-    Unset,
     chat_from_row,
     checked_zone,
     day_text,

@@ -28,8 +28,9 @@ from bot.config import Config, TelegramConfig
 from bot.core.context import Services
 from bot.core.dispatch import BriefBot
 from bot.domain.address import Address
+from bot.domain.chat import ChatRecord
 from bot.domain.clock import FakeClock
-from bot.store import ChatRecord, Store
+from bot.store import Store
 from tests.fakes.log_watch import watching_errors
 from tests.fakes.telegram_api import Chat, FakeBotApi, User
 from tests.fakes.telegram_objects import JSONDict

@@ -19,8 +19,9 @@ from bot.adapters.discord.sender import PLATFORM, DiscordSender, discord_sender
 from bot.bootstrap import live_catalog
 from bot.delivery.engine import DeliveryEngine, EngineSettings
 from bot.domain.address import Address, ChatKind
+from bot.domain.chat import ChatRecord
 from bot.domain.clock import Clock, FakeClock
-from bot.store import ChatRecord, Store
+from bot.store import Store
 from bot.store.outbox import Outbox
 from tests.fakes.discord_api import FakeChannel, FakeDiscord, FakeGuild, RecordedRequest
 

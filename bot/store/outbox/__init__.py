@@ -3,7 +3,6 @@
 from bot.store.outbox.claims import (
     BROADCAST,
     DIGEST,
-    DeliveryStats,
     DueSlot,
     EnqueueResult,
     Inputs,
@@ -16,7 +15,6 @@ from bot.store.outbox.claims import (
 __all__ = [
     "BROADCAST",
     "DIGEST",
-    "DeliveryStats",
     "DueSlot",
     "EnqueueResult",
     "Inputs",

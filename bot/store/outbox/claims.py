@@ -24,7 +24,6 @@ from bot.domain.address import Address
 from bot.domain.queue import (
     BROADCAST,
     DIGEST,
-    DeliveryStats,
     DueSlot,
     EnqueueResult,
     Inputs,
@@ -43,7 +42,6 @@ from bot.store.records import chat_from_row, day_text
 __all__ = [
     "BROADCAST",
     "DIGEST",
-    "DeliveryStats",
     "DueSlot",
     "EnqueueResult",
     "Inputs",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.queue import DeliveryStats
+from bot.domain.figures import DeliveryStats
 from bot.store.db import fetch_all, fetch_one
 from bot.store.queue_base import QueueTables
 from bot.store.records import to_unix
