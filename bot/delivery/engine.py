@@ -39,9 +39,9 @@ from bot.delivery.recorder import Recorder
 from bot.domain.address import Address
 from bot.domain.clock import Clock
 from bot.domain.planner import planner
-from bot.domain.queue import Prepared
+from bot.domain.queue import EnqueueResult, Inputs, Job, Prepared, Progress
 from bot.store import Store
-from bot.store.outbox import EnqueueResult, Inputs, Job, Outbox, Progress
+from bot.store.outbox import Outbox
 
 log = logging.getLogger(__name__)
 

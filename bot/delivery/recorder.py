@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.store.outbox import Outbox, Progress
+from bot.domain.queue import Progress
+from bot.store.outbox import Outbox
 
 log = logging.getLogger(__name__)
 

@@ -1,25 +1,6 @@
-"""The delivery queue in the database: the `outbox` table behind one `Outbox` facade."""
+"""The delivery queue in the database: the `outbox` table behind one `Outbox` facade
+(`facade.py`), with plain functions behind it, one module per side of the queue."""
 
-from bot.store.outbox.claims import (
-    BROADCAST,
-    DIGEST,
-    DueSlot,
-    EnqueueResult,
-    Inputs,
-    Job,
-    Outbox,
-    Plan,
-    Progress,
-)
+from bot.store.outbox.facade import Outbox
 
-__all__ = [
-    "BROADCAST",
-    "DIGEST",
-    "DueSlot",
-    "EnqueueResult",
-    "Inputs",
-    "Job",
-    "Outbox",
-    "Plan",
-    "Progress",
-]
+__all__ = ["Outbox"]
