@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bench._common import emit, load_average, peak_rss_mb
 from bot.delivery.engine import DeliveryEngine, EngineSettings
-from bot.delivery.limits import Limits
+from bot.delivery.ports import Limits
 from bot.domain.clock import FakeClock
 from bot.domain.schedule import next_due
 from bot.store import Store
@@ -129,8 +129,8 @@ async def tick_at(path: Path, now: datetime) -> tuple[float, int]:
     store = await Store.open(path, clock)
     try:
         outbox = Outbox(store.db, clock)
-        no_catalog = None  # a tick composes nothing
-        engine = DeliveryEngine(store, outbox, no_catalog, [NoSender()], clock, EngineSettings())
+        no_composer = None  # a tick composes nothing
+        engine = DeliveryEngine(store, outbox, no_composer, [NoSender()], clock, EngineSettings())
         started = time.perf_counter()
         result = await engine.tick()
         return time.perf_counter() - started, result.enqueued

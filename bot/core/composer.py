@@ -1,6 +1,6 @@
 """What a queued job says: a chat's digest for its day, or an operator's broadcast.
 
-The engine reads everything a batch of claimed jobs needs in one snapshot (`Outbox.inputs`)
+The engine reads everything a batch of claimed jobs needs in one snapshot (`Queue.inputs`)
 and prepares every job of the batch at once, before any of them queues for the wire:
 composing needs no database then, and the CPU work of a batch does not stall the event loop
 between one send's pacing turn and its request (the platform's sliding second would see the
@@ -28,7 +28,9 @@ CACHED_DIGESTS = 4096
 
 
 class Composer:
-    def __init__(self, catalog: LiveCatalog, max_briefs: int, protect_content: bool) -> None:
+    def __init__(
+        self, catalog: LiveCatalog, max_briefs: int = 2, protect_content: bool = False
+    ) -> None:
         self.catalog = catalog
         self.max_briefs = max_briefs
         self.protect_content = protect_content

@@ -6,7 +6,7 @@ can ask "what is this chat's record?" or "what day is it there?" without repeati
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -15,9 +15,8 @@ from bot.catalog.live import LiveCatalog
 from bot.core.request import Request
 from bot.domain.chat import ChatRecord
 from bot.domain.clock import Clock
+from bot.domain.ports import ChatStore, Queue
 from bot.domain.schedule import local_date
-from bot.store import Store
-from bot.store.outbox import Outbox
 
 
 @dataclass(frozen=True)
@@ -29,19 +28,19 @@ class CoreSettings:
     protect_content: bool = False
 
 
-def _nothing() -> None:
-    return None
-
-
-@dataclass
+@dataclass(frozen=True)
 class Services:
-    store: Store
-    outbox: Outbox
+    """What the core works with, by protocol: any store backend will do."""
+
+    store: ChatStore
+    outbox: Queue  # the handlers use its broadcasts and figures; the engine shares it
     catalog: LiveCatalog
     clock: Clock
     settings: CoreSettings = field(default_factory=CoreSettings)
     platforms: tuple[str, ...] = ()  # platforms the delivery engine sends on
-    queued: Callable[[], None] = _nothing  # tells the delivery engine new rows are waiting
+    # Set when the core queues rows (a broadcast): the delivery engine, given the same event
+    # by the wiring, stops waiting for its next poll.
+    queued: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class Context:
@@ -52,7 +51,7 @@ class Context:
         self._looked_up = False
 
     @property
-    def store(self) -> Store:
+    def store(self) -> ChatStore:
         return self.services.store
 
     @property

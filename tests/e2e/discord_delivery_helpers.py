@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.adapters.discord.sender import PLATFORM, DiscordSender, discord_sender
 from bot.bootstrap import live_catalog
+from bot.core.composer import Composer
 from bot.delivery.engine import DeliveryEngine, EngineSettings
 from bot.domain.address import Address, ChatKind
 from bot.domain.chat import ChatRecord
@@ -135,7 +136,7 @@ def engine_for(
     """The engine on the shipped content, polling fast so tests do not wait on it."""
     options = {"poll_seconds": 0.05, "concurrency": CONCURRENCY} | settings
     return DeliveryEngine(
-        store, Outbox(store.db, clock), live_catalog(CONTENT), [sender], clock,
+        store, Outbox(store.db, clock), Composer(live_catalog(CONTENT)), [sender], clock,
         EngineSettings(**options),
     )
 

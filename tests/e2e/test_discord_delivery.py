@@ -66,7 +66,7 @@ async def test_a_channel_and_a_dm_get_the_digest_as_embeds_with_the_prayed_butto
 
     await delivery.deliver_due()
 
-    prayers = {p.id for p in delivery.engine.catalog.current.library.prayers}
+    prayers = {p.id for p in delivery.engine.composer.catalog.current.library.prayers}
     for channel in (GENERAL, dm):
         [request] = posts_to(fake, channel)
         body = request.json

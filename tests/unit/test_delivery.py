@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.composer import Composer
 from bot.delivery.engine import DeliveryEngine, EngineSettings
-from bot.delivery.limits import Limits
 from bot.delivery.outcomes import Failed, Gone, Moved, Outcome, Retry, RetryAfter
+from bot.delivery.ports import Limits
 from bot.domain.address import Address, ChatKind
 from bot.domain.schedule import next_due_after_day
 from bot.store import Store
@@ -44,7 +45,7 @@ def make_engine(store, catalog, clock, sender):
         engine = DeliveryEngine(
             s,
             Outbox(s.db, clock),
-            catalog,
+            Composer(catalog),
             [sender_ or sender],
             clock,
             settings or EngineSettings(poll_seconds=0.05),
