@@ -30,7 +30,7 @@ from bot.adapters.telegram.sender import TelegramSender
 from bot.bootstrap import telegram_limits
 from bot.config import Config
 from bot.core.reply import Reply
-from bot.delivery.limits import Limits
+from bot.delivery.ports import Limits
 
 TOKEN = "123:BENCH"
 Message = tuple[str, InlineKeyboardMarkup | None]

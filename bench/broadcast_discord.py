@@ -85,7 +85,7 @@ async def _deliver(rest_base: str, channels: int, per_second: float) -> dict[str
     from dataclasses import replace
 
     from bot.adapters.discord.sender import DISCORD_LIMITS, discord_sender
-    from bot.clock import SystemClock
+    from bot.domain.clock import SystemClock
     from bot.store import Store
     from tests.e2e.discord_delivery_helpers import engine_for, just_due, subscribe
 

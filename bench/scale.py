@@ -3,7 +3,7 @@
 Builds a SQLite file the way the bot's migrations make it, then fills `chats` with N
 subscribed chats: every zone of `zoneinfo.available_timezones()` in turn, each with one of the
 twenty quarter hours from 05:00 to 09:45 local time, and each chat's next due instant computed
-with `bot.delivery.schedule` (which caches per zone and day, so a million rows cost a few
+with `bot.domain.schedule` (which caches per zone and day, so a million rows cost a few
 thousand zone computations). Then it times, on that file:
 
 * the **busy minute**: the UTC minute with the most subscribers due (every chat is due at or
@@ -42,10 +42,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
 
 from bench._common import emit, load_average, peak_rss_mb
-from bot.clock import FakeClock
 from bot.delivery.engine import DeliveryEngine, EngineSettings
-from bot.delivery.limits import Limits
-from bot.delivery.schedule import next_due
+from bot.delivery.ports import Limits
+from bot.domain.clock import FakeClock
+from bot.domain.schedule import next_due
 from bot.store import Store
 from bot.store.outbox import Outbox
 
@@ -129,8 +129,8 @@ async def tick_at(path: Path, now: datetime) -> tuple[float, int]:
     store = await Store.open(path, clock)
     try:
         outbox = Outbox(store.db, clock)
-        no_catalog = None  # a tick composes nothing
-        engine = DeliveryEngine(store, outbox, no_catalog, [NoSender()], clock, EngineSettings())
+        no_composer = None  # a tick composes nothing
+        engine = DeliveryEngine(store, outbox, no_composer, [NoSender()], clock, EngineSettings())
         started = time.perf_counter()
         result = await engine.tick()
         return time.perf_counter() - started, result.enqueued

@@ -17,12 +17,13 @@ from bot.catalog.live import LiveCatalog
 from bot.catalog.loader import LoadResult, load_library
 from bot.catalog.model import Entry
 from bot.catalog.protected import KEY_ENV
-from bot.clock import Clock, SystemClock
 from bot.config import Config
+from bot.core.composer import Composer
 from bot.core.context import CoreSettings, Services
 from bot.core.views import entry_parts
-from bot.delivery.engine import DeliveryEngine, EngineSettings, PlatformSender
-from bot.delivery.limits import Limits
+from bot.delivery.engine import DeliveryEngine, EngineSettings
+from bot.delivery.ports import Limits, PlatformSender
+from bot.domain.clock import Clock, SystemClock
 from bot.render.telegram_html import TELEGRAM_LIMIT, rendered_length
 from bot.store import Store
 from bot.store.outbox import Outbox
@@ -71,9 +72,6 @@ def engine_settings(config: Config) -> EngineSettings:
         backoff_seconds=delivery.backoff_seconds,
         concurrency=delivery.concurrency,
         claim_timeout=timedelta(seconds=delivery.claim_timeout_seconds),
-        max_briefs=config.briefs_per_digest,
-        protect_content=config.telegram.protect_content,
-        archive_after_months=config.archive_after_months,
     )
 
 
@@ -89,17 +87,22 @@ def telegram_limits(config: Config) -> Limits:
 def delivery_engine(
     services: Services, senders: Sequence[PlatformSender], config: Config
 ) -> DeliveryEngine:
-    """The engine for `senders`, sharing the services' store, catalog and clock."""
-    engine = DeliveryEngine(
+    """The engine for `senders`, sharing the services' store, queue, catalog and clock, and
+    woken by the same event the core sets when it queues a broadcast."""
+    return DeliveryEngine(
         services.store,
         services.outbox,
-        services.catalog,
+        Composer(
+            services.catalog,
+            config.briefs_per_digest,
+            config.telegram.protect_content,
+            config.archive_after_months,
+        ),
         senders,
         services.clock,
         engine_settings(config),
+        wake=services.queued,
     )
-    services.queued = engine.wake
-    return engine
 
 
 def core_settings(config: Config, extra_operators: Iterable[tuple[str, str]] = ()) -> CoreSettings:

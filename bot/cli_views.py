@@ -23,13 +23,13 @@ from bot.catalog.findings import (
 from bot.catalog.loader import LoadResult
 from bot.catalog.model import Library
 from bot.catalog.protected import FILE_NAME, KEY_ENV, MIN_KEY_LENGTH, add_name, normalise
-from bot.clock import SystemClock
 from bot.config import Config
 from bot.core.digest import compose
 from bot.core.handlers.operator import stats_reply
 from bot.core.longevity import WARN_UNDER_DAYS, longevity
 from bot.core.reply import Reply
 from bot.core.views import digest_reply
+from bot.domain.clock import SystemClock
 from bot.render import discord_embeds, plain, telegram_html
 from bot.store import Store
 from bot.store.outbox import Outbox

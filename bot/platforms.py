@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.bootstrap import telegram_limits
 from bot.config import Config
 from bot.core.dispatch import BriefBot
-from bot.delivery.engine import PlatformSender
+from bot.delivery.ports import PlatformSender
 
 NO_TELEGRAM_TOKEN = """No Telegram bot token found.
 

@@ -21,7 +21,8 @@ from bot.bootstrap import ContentError, delivery_engine, open_services
 from bot.config import Config
 from bot.core.context import Services
 from bot.core.dispatch import BriefBot
-from bot.delivery.engine import DeliveryEngine, PlatformSender
+from bot.delivery.engine import DeliveryEngine
+from bot.delivery.ports import PlatformSender
 from bot.delivery.ticker import Ticker
 from bot.logs import setup_logging
 from bot.platforms import enabled_platforms

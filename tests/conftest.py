@@ -17,9 +17,9 @@ import pytest
 
 from bot.catalog.live import LiveCatalog
 from bot.catalog.loader import LoadResult
-from bot.clock import FakeClock
 from bot.core.context import CoreSettings, Services
 from bot.core.dispatch import BriefBot
+from bot.domain.clock import FakeClock
 from bot.store import Store
 from bot.store.outbox import Outbox
 from tests import builders

@@ -15,13 +15,13 @@ import sys
 from collections.abc import AsyncIterator
 from typing import TextIO
 
-from bot.core.address import Address, ChatKind
 from bot.core.dispatch import BriefBot
 from bot.core.messages import t
 from bot.core.reply import Button, Reply
 from bot.core.request import Request
-from bot.delivery.limits import Limits
 from bot.delivery.outcomes import Delivered, Outcome
+from bot.delivery.ports import Limits
+from bot.domain.address import Address, ChatKind
 from bot.render.plain import render, render_buttons
 
 CONSOLE = Address("console", "local")

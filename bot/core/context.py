@@ -6,17 +6,17 @@ can ask "what is this chat's record?" or "what day is it there?" without repeati
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.live import LiveCatalog
-from bot.clock import Clock
 from bot.core.request import Request
-from bot.delivery.schedule import local_date
-from bot.store import ChatRecord, Store
-from bot.store.outbox import Outbox
+from bot.domain.chat import ChatRecord
+from bot.domain.clock import Clock
+from bot.domain.ports import ChatStore, Queue
+from bot.domain.schedule import local_date
 
 
 @dataclass(frozen=True)
@@ -29,19 +29,19 @@ class CoreSettings:
     archive_after_months: int = 12
 
 
-def _nothing() -> None:
-    return None
-
-
-@dataclass
+@dataclass(frozen=True)
 class Services:
-    store: Store
-    outbox: Outbox
+    """What the core works with, by protocol: any store backend will do."""
+
+    store: ChatStore
+    outbox: Queue  # the handlers use its broadcasts and figures; the engine shares it
     catalog: LiveCatalog
     clock: Clock
     settings: CoreSettings = field(default_factory=CoreSettings)
     platforms: tuple[str, ...] = ()  # platforms the delivery engine sends on
-    queued: Callable[[], None] = _nothing  # tells the delivery engine new rows are waiting
+    # Set when the core queues rows (a broadcast): the delivery engine, given the same event
+    # by the wiring, stops waiting for its next poll.
+    queued: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class Context:
@@ -52,7 +52,7 @@ class Context:
         self._looked_up = False
 
     @property
-    def store(self) -> Store:
+    def store(self) -> ChatStore:
         return self.services.store
 
     @property

@@ -10,11 +10,12 @@ from datetime import date
 
 from bot.catalog.catalog import Catalog
 from bot.core.digest import Digest, compose
-from bot.store import ChatRecord, Store
+from bot.domain.chat import ChatRecord
+from bot.domain.ports import ReceivedEntries
 
 
 async def digest_for(
-    store: Store, catalog: Catalog, chat: ChatRecord | None, day: date, max_briefs: int
+    store: ReceivedEntries, catalog: Catalog, chat: ChatRecord | None, day: date, max_briefs: int
 ) -> Digest:
     """The digest `chat` gets on `day`; a chat with no record is treated as brand new."""
     if chat is None:
@@ -25,6 +26,6 @@ async def digest_for(
     )
 
 
-async def record_sent(store: Store, chat: ChatRecord, digest: Digest) -> None:
+async def record_sent(store: ReceivedEntries, chat: ChatRecord, digest: Digest) -> None:
     """Note the entries as received, so later days rotate past them."""
     await store.mark_received(chat.pk, digest.entry_ids, digest.day)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.core.address import Address
 from bot.core.commands import BY_NAME, COMMANDS, Command, Handler, Scope
 from bot.core.context import Context, Services
 from bot.core.handlers import broadcast, prayer, privacy, reading, subscription
 from bot.core.messages import t
 from bot.core.reply import Reply, text_reply
 from bot.core.request import Request
+from bot.domain.address import Address
 
 log = logging.getLogger(__name__)
 

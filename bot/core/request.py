@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot.core.address import Address, ChatKind
+from bot.domain.address import Address, ChatKind
 
 
 async def _always() -> bool:

@@ -28,36 +28,20 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
 from secrets import token_hex
-from typing import Protocol
 
-from bot.catalog.live import LiveCatalog
-from bot.clock import Clock
-from bot.core.address import Address
-from bot.core.reply import Reply
-from bot.delivery.composer import Composer, Prepared
-from bot.delivery.limits import Limits, Pacer
-from bot.delivery.outcomes import Delivered, Failed, Gone, Moved, Outcome, Retry, RetryAfter
-from bot.delivery.planner import planner
+from bot.delivery.outcomes import Delivered, Failed, Gone, Moved, Retry, RetryAfter
+from bot.delivery.pacer import Pacer
+from bot.delivery.ports import JobComposer, PlatformSender
 from bot.delivery.recorder import Recorder
-from bot.store import Store
-from bot.store.outbox import EnqueueResult, Inputs, Job, Outbox, Progress
+from bot.domain.address import Address
+from bot.domain.clock import Clock
+from bot.domain.planner import planner
+from bot.domain.ports import Chats, Queue
+from bot.domain.queue import EnqueueResult, Inputs, Job, Prepared, Progress
 
 log = logging.getLogger(__name__)
 
 MAX_FLOOD_WAITS = 10  # 429s in a row for one message before it goes back to the queue
-
-
-class PlatformSender(Protocol):
-    """What an adapter provides so the engine can deliver on its platform."""
-
-    platform: str
-    limits: Limits
-
-    def render(self, reply: Reply) -> Sequence[object]:
-        """The platform messages for a reply, in order (buttons on the last)."""
-
-    async def send(self, chat_id: str, message: object) -> Outcome:
-        """Send one message and say what happened; never raises for platform errors."""
 
 
 @dataclass(frozen=True)
@@ -69,38 +53,35 @@ class EngineSettings:
     batch: int = 200
     claim_timeout: timedelta = timedelta(seconds=120)
     poll_seconds: float = 1.0
-    max_briefs: int = 2
-    protect_content: bool = False
-    archive_after_months: int = 12
 
 
 class DeliveryEngine:
     def __init__(
         self,
-        store: Store,
-        outbox: Outbox,
-        catalog: LiveCatalog,
+        store: Chats,
+        outbox: Queue,
+        composer: JobComposer,
         senders: Sequence[PlatformSender],
         clock: Clock,
         settings: EngineSettings,
+        wake: asyncio.Event | None = None,
     ) -> None:
+        """`wake` is set by whoever queues rows outside a tick (the core's broadcasts; the
+        wiring hands both sides the same event), so the drain loops need not wait a poll."""
         self.store = store
         self.outbox = outbox
-        self.catalog = catalog
         self.senders = {s.platform: s for s in senders}
         self.clock = clock
         self.settings = settings
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{token_hex(3)}"
-        self._wake = asyncio.Event()
+        self._wake = wake or asyncio.Event()
         self._stopping = False
         self._tasks: list[asyncio.Task] = []
         self._active: dict[str, dict[int, asyncio.Task]] = {p: {} for p in self.senders}
         self._inflight: dict[str, asyncio.Semaphore] = {}
         self._on_wire: set[int] = set()  # jobs with a message sent and its answer not yet in
         self._recorder = Recorder(outbox, self.worker)
-        self._composer = Composer(
-            catalog, settings.max_briefs, settings.protect_content, settings.archive_after_months
-        )
+        self.composer = composer
         self.flood_waits = 0
 
     # Scheduling
@@ -200,7 +181,7 @@ class DeliveryEngine:
             if jobs:
                 inputs = await self._inputs(jobs)
                 for job in jobs:
-                    prepared = self._composer.prepare(job, inputs, sender.render)
+                    prepared = self.composer.prepare(job, inputs, sender.render)
                     task = asyncio.create_task(self._deliver(job, prepared, sender, pacer))
                     active[job.id] = task
                     task.add_done_callback(partial(finished, job_id=job.id))

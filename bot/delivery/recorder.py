@@ -14,13 +14,14 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.store.outbox import Outbox, Progress
+from bot.domain.ports import ProgressLog
+from bot.domain.queue import Progress
 
 log = logging.getLogger(__name__)
 
 
 class Recorder:
-    def __init__(self, outbox: Outbox, worker: str) -> None:
+    def __init__(self, outbox: ProgressLog, worker: str) -> None:
         self._outbox = outbox
         self._worker = worker
         self._pending: list[tuple[Progress, asyncio.Future[bool]]] = []

@@ -1,22 +1,16 @@
-"""Persistent state in one SQLite file: chats, followed topics, received entries, prayer counts.
+"""Persistent state in one SQLite file: chats, followed topics, received entries, prayer counts,
+and the delivery queue (`bot.store.outbox`).
 
-Start at `Store` (store.py); the SQL lives in one small module per table family.
+Start at `Store` (store.py); the SQL lives in one small module per table family. What the store
+hands out (`ChatRecord`, the figures) are domain values, in `bot.domain`.
 """
 
 from bot.store.errors import ChatNotFoundError, SchemaTooNewError, StoreError
-from bot.store.records import UNSET, ChatRecord, Unset
-from bot.store.stats import PlatformCounts, PrayerStats, StoreStats
 from bot.store.store import Store
 
 __all__ = [
-    "UNSET",
     "ChatNotFoundError",
-    "ChatRecord",
-    "PlatformCounts",
-    "PrayerStats",
     "SchemaTooNewError",
     "Store",
     "StoreError",
-    "StoreStats",
-    "Unset",
 ]

@@ -11,13 +11,11 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.address import Address, ChatKind
+from bot.domain.address import Address, ChatKind
+from bot.domain.chat import UNSET, ChatRecord, Unset
 from bot.store.db import changes, fetch_one
 from bot.store.errors import ChatNotFoundError
 from bot.store.records import (
-    UNSET,
-    ChatRecord,
-    Unset,
     chat_from_row,
     checked_zone,
     day_text,
@@ -154,3 +152,15 @@ async def unfollow(
 
 async def touch(connection: aiosqlite.Connection, pk: int, now: datetime) -> None:
     await connection.execute("UPDATE chats SET updated_at = ? WHERE id = ?", (to_unix(now), pk))
+
+
+async def deactivate(connection: aiosqlite.Connection, pk: int, reason: str, now: int) -> None:
+    """The platform refused the chat for good: unsubscribe it, with no due time, and say why.
+
+    `now` is in unix seconds, as the delivery queue (the caller) keeps its times.
+    """
+    await connection.execute(
+        """UPDATE chats SET subscribed = 0, next_due_utc = NULL,
+               deactivated_reason = ?, updated_at = ? WHERE id = ?""",
+        (reason, now, pk),
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.address import Address
+from bot.domain.address import Address
 
 
 class StoreError(Exception):

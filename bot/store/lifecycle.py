@@ -11,12 +11,13 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.core.address import Address
+from bot.domain.address import Address
+from bot.domain.chat import ChatRecord
 from bot.store import prayers
 from bot.store.chats import fetch_chat, require_chat
 from bot.store.db import changes
 from bot.store.received import copy_received
-from bot.store.records import ChatRecord, day_text, to_unix
+from bot.store.records import day_text, to_unix
 
 
 async def forget(connection: aiosqlite.Connection, address: Address) -> bool:

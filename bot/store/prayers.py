@@ -13,7 +13,7 @@ from datetime import date
 
 import aiosqlite
 
-from bot.core.address import Address
+from bot.domain.address import Address
 from bot.store.db import changes, fetch_one
 from bot.store.records import day_text
 

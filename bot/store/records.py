@@ -1,4 +1,4 @@
-"""What the store hands out (`ChatRecord`), and the one place values cross into SQL and back.
+"""The one place values cross into SQL and back, and rows become `ChatRecord`s.
 
 In the API times are aware UTC datetimes, local days are `date`s and delivery times are `time`s;
 in SQL they are unix seconds, 'YYYY-MM-DD' and 'HH:MM' text. Converting only here keeps a naive
@@ -7,45 +7,19 @@ datetime or a stray seconds field from ever reaching the file.
 
 from __future__ import annotations
 
-import enum
 import json
 import math
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.address import Address, ChatKind
+from bot.domain.address import Address, ChatKind
+from bot.domain.chat import ChatRecord
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-class Unset(enum.Enum):
-    """Marks "leave as it is" where None already means "clear"."""
-
-    UNSET = enum.auto()
-
-
-UNSET = Unset.UNSET
-
-
-@dataclass(frozen=True)
-class ChatRecord:
-    pk: int
-    address: Address
-    kind: ChatKind
-    subscribed: bool
-    delivery_time: time
-    timezone: str
-    topics: tuple[str, ...]  # followed slugs, sorted
-    next_due_utc: datetime | None
-    last_day: date | None
-    deactivated_reason: str | None
-    created_at: datetime
-    updated_at: datetime
 
 
 def to_unix(instant: datetime) -> int:

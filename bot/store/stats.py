@@ -1,46 +1,17 @@
 """The operator's numbers: who is subscribed where, which topics they follow, prayer counts.
 
-Every figure is a count; nothing here identifies a chat. A chat is counted once per platform
-as exactly one of subscribed, unsubscribed or deactivated (the platform refused delivery).
+The figures' types live in `bot.domain.figures`; this is the SQL that counts them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import aiosqlite
 
+from bot.domain.figures import PlatformCounts, PrayerStats, StoreStats
 from bot.store.db import fetch_all, fetch_one
 from bot.store.records import day_text
-
-
-@dataclass(frozen=True)
-class PlatformCounts:
-    subscribed: int = 0
-    unsubscribed: int = 0
-    deactivated: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.subscribed + self.unsubscribed + self.deactivated
-
-
-@dataclass(frozen=True)
-class PrayerStats:
-    total: int  # (chat, prayer point, day) counts ever recorded
-    today: int
-    top_today: tuple[tuple[str, int], ...]  # (prayer id, chats), most prayed first
-    top_all_time: tuple[tuple[str, int], ...]
-
-
-@dataclass(frozen=True)
-class StoreStats:
-    day: date  # the "today" of the prayer figures
-    platforms: dict[str, PlatformCounts]
-    subscribed_by_timezone: dict[str, int]  # most subscribers first
-    subscribed_by_topic: dict[str, int]  # most followers first
-    prayers: PrayerStats
 
 
 async def collect(connection: aiosqlite.Connection, today: date, top: int) -> StoreStats:

@@ -19,13 +19,13 @@ from datetime import date, datetime, time
 from pathlib import Path
 from types import TracebackType
 
-from bot.clock import Clock
-from bot.core.address import Address, ChatKind
+from bot.domain.address import Address, ChatKind
+from bot.domain.chat import UNSET, ChatRecord, Unset
+from bot.domain.clock import Clock
+from bot.domain.figures import StoreStats
 from bot.store import chats, lifecycle, prayers, received, stats
 from bot.store.db import Database
 from bot.store.migrate import open_database
-from bot.store.records import UNSET, ChatRecord, Unset
-from bot.store.stats import StoreStats
 
 logger = logging.getLogger(__name__)
 

@@ -24,12 +24,13 @@ import pytest
 from bot.adapters.telegram.app import TelegramAdapter
 from bot.adapters.telegram.mapping import PLATFORM
 from bot.bootstrap import open_services
-from bot.clock import FakeClock
 from bot.config import Config, TelegramConfig
-from bot.core.address import Address
 from bot.core.context import Services
 from bot.core.dispatch import BriefBot
-from bot.store import ChatRecord, Store
+from bot.domain.address import Address
+from bot.domain.chat import ChatRecord
+from bot.domain.clock import FakeClock
+from bot.store import Store
 from tests.fakes.log_watch import watching_errors
 from tests.fakes.telegram_api import Chat, FakeBotApi, User
 from tests.fakes.telegram_objects import JSONDict

@@ -23,12 +23,13 @@ from bot.adapters.telegram.http import AiohttpRequest
 from bot.adapters.telegram.mapping import PLATFORM
 from bot.adapters.telegram.sender import TelegramSender
 from bot.catalog.live import LiveCatalog
-from bot.clock import Clock
-from bot.core.address import Address, ChatKind
+from bot.core.composer import Composer
 from bot.core.reply import Reply
 from bot.delivery.engine import DeliveryEngine, EngineSettings
-from bot.delivery.limits import Limits
 from bot.delivery.outcomes import Outcome
+from bot.delivery.ports import Limits
+from bot.domain.address import Address, ChatKind
+from bot.domain.clock import Clock
 from bot.store import Store, chats
 from bot.store.outbox import Outbox
 from tests.fakes.telegram_api import FakeBotApi
@@ -140,6 +141,7 @@ async def delivering_to(
     settings: EngineSettings = FAST,
     limits: Limits | None = None,
     request: BaseRequest | None = None,
+    max_briefs: int = 2,
 ) -> AsyncIterator[Delivery]:
     """The engine started on a real `telegram.Bot` pointed at `api`, talking HTTP through the
     request class the bot ships with; stopped on exit."""
@@ -151,7 +153,8 @@ async def delivering_to(
     )
     async with bot:
         sender = SpySender(TelegramSender(bot, limits or QUICK_RETRIES))
-        engine = DeliveryEngine(store, Outbox(store.db, clock), catalog, [sender], clock, settings)
+        outbox, composer = Outbox(store.db, clock), Composer(catalog, max_briefs)
+        engine = DeliveryEngine(store, outbox, composer, [sender], clock, settings)
         await engine.start()
         try:
             yield Delivery(engine, sender, store)

@@ -17,10 +17,12 @@ from typing import Any
 
 from bot.adapters.discord.sender import PLATFORM, DiscordSender, discord_sender
 from bot.bootstrap import live_catalog
-from bot.clock import Clock, FakeClock
-from bot.core.address import Address, ChatKind
+from bot.core.composer import Composer
 from bot.delivery.engine import DeliveryEngine, EngineSettings
-from bot.store import ChatRecord, Store
+from bot.domain.address import Address, ChatKind
+from bot.domain.chat import ChatRecord
+from bot.domain.clock import Clock, FakeClock
+from bot.store import Store
 from bot.store.outbox import Outbox
 from tests.fakes.discord_api import FakeChannel, FakeDiscord, FakeGuild, RecordedRequest
 
@@ -134,7 +136,7 @@ def engine_for(
     """The engine on the shipped content, polling fast so tests do not wait on it."""
     options = {"poll_seconds": 0.05, "concurrency": CONCURRENCY} | settings
     return DeliveryEngine(
-        store, Outbox(store.db, clock), live_catalog(CONTENT), [sender], clock,
+        store, Outbox(store.db, clock), Composer(live_catalog(CONTENT)), [sender], clock,
         EngineSettings(**options),
     )
 

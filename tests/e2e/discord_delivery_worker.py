@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.adapters.discord.sender import discord_sender
-from bot.clock import SystemClock
+from bot.domain.clock import SystemClock
 from bot.store import Store
 from tests.e2e.discord_delivery_helpers import CONCURRENCY, engine_for
 

@@ -29,11 +29,12 @@ import pytest
 from bot.adapters.discord.app import DiscordAdapter
 from bot.adapters.discord.mapping import PLATFORM, address_of
 from bot.bootstrap import open_services
-from bot.clock import FakeClock
 from bot.config import Config, DiscordConfig
 from bot.core.context import Services
 from bot.core.dispatch import BriefBot
-from bot.store import ChatRecord, Store
+from bot.domain.chat import ChatRecord
+from bot.domain.clock import FakeClock
+from bot.store import Store
 from tests.fakes.discord_api import DEFAULT_GUILD, FakeDiscord, InteractionHandle
 from tests.fakes.discord_payloads import MANAGE_CHANNELS, MEMBER_PERMISSIONS
 from tests.fakes.log_watch import watching_errors

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import SystemClock
 from bot.config import Config, DeliveryConfig, DiscordConfig, TelegramConfig
-from bot.core.address import Address, ChatKind
+from bot.domain.address import Address, ChatKind
+from bot.domain.clock import SystemClock
 from bot.runner import run_bot
 from bot.store import Store
 from tests.fakes.discord_api import FakeDiscord

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import live_catalog
-from bot.clock import FakeClock, SystemClock
-from bot.delivery.limits import Limits
+from bot.delivery.ports import Limits
+from bot.domain.clock import FakeClock, SystemClock
 from bot.store import Store
 from tests.e2e.delivery_helpers import (
     CONTENT,

@@ -17,10 +17,11 @@ from bot.adapters.telegram.http import AiohttpRequest
 from bot.adapters.telegram.mapping import PLATFORM
 from bot.bootstrap import live_catalog
 from bot.catalog.live import LiveCatalog
-from bot.clock import FakeClock
-from bot.core.address import Address, ChatKind
 from bot.delivery.outcomes import Delivered, Retry, RetryAfter
-from bot.store import ChatRecord, Store
+from bot.domain.address import Address, ChatKind
+from bot.domain.chat import ChatRecord
+from bot.domain.clock import FakeClock
+from bot.store import Store
 from tests.e2e.delivery_helpers import (
     CONTENT,
     FAST,

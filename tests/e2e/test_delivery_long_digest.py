@@ -10,19 +10,17 @@ per-chat pace as well, answering 429 to a message that comes too soon after the 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.bootstrap import live_catalog
-from bot.clock import FakeClock
-from bot.delivery.limits import Limits
+from bot.delivery.ports import Limits
+from bot.domain.clock import FakeClock
 from bot.store import Store
 from tests.e2e.delivery_helpers import (
     DIGEST_TITLE,
-    FAST,
     delivering_to,
     due_minute,
     outbox_rows,
@@ -83,10 +81,9 @@ async def test_a_long_digest_arrives_as_ordered_valid_messages_with_the_button_o
 ):
     catalog = live_catalog(write_library(tmp_path / "content"))
     await seed_due(store, CHATS, due_minute(clock.now()))
-    settings = replace(FAST, max_briefs=BRIEFS)
     telegram_pace = Limits(per_second=30.0, chat_interval=1.0)
     async with delivering_to(
-        api, store, catalog, clock, settings=settings, limits=telegram_pace
+        api, store, catalog, clock, limits=telegram_pace, max_briefs=BRIEFS
     ) as delivery:
         await delivery.tick_and_drain()
 

@@ -14,9 +14,9 @@ import pytest
 
 from bot.adapters.discord.sender import discord_sender, nonce
 from bot.adapters.errors import StartupError
-from bot.core.address import ChatKind
 from bot.core.reply import Button, Heading, Paragraph, Reply
 from bot.delivery.outcomes import Retry
+from bot.domain.address import ChatKind
 from bot.render.discord_embeds import DiscordMessage
 from tests.e2e.discord_delivery_helpers import (
     FIRST_CHANNEL,
@@ -68,7 +68,7 @@ async def test_a_channel_and_a_dm_get_the_digest_as_embeds_with_the_prayed_butto
 
     await delivery.deliver_due()
 
-    prayers = {p.id for p in delivery.engine.catalog.current.library.prayers}
+    prayers = {p.id for p in delivery.engine.composer.catalog.current.library.prayers}
     for channel in (GENERAL, dm):
         [request] = posts_to(fake, channel)
         body = request.json

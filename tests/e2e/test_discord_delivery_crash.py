@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import SystemClock
-from bot.core.address import ChatKind
+from bot.domain.address import ChatKind
+from bot.domain.clock import SystemClock
 from bot.store import Store
 from tests.e2e.discord_delivery_helpers import (
     CONCURRENCY,

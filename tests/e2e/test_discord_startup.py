@@ -15,9 +15,9 @@ from bot.adapters.discord.app import DiscordAdapter
 from bot.adapters.discord.endpoints import DISCORD_API, DISCORD_GATEWAY, redirect
 from bot.adapters.errors import StartupError
 from bot.bootstrap import open_services
-from bot.clock import FakeClock
 from bot.core.commands import COMMANDS
 from bot.core.dispatch import BriefBot
+from bot.domain.clock import FakeClock
 from tests.e2e.discord_fixtures import (  # noqa: F401
     NOW,
     TOKEN,

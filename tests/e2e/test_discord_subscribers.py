@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from bot.core.address import Address, ChatKind
+from bot.domain.address import Address, ChatKind
 from tests.e2e.discord_fixtures import (  # noqa: F401
     ALICE,
     ANNOUNCEMENTS,

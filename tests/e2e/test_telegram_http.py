@@ -28,7 +28,7 @@ from bot.adapters.telegram.replies import NO_PREVIEW
 from bot.adapters.telegram.sender import TelegramSender
 from bot.core.reply import Button, Paragraph, Reply
 from bot.delivery import outcomes
-from bot.delivery.limits import Limits
+from bot.delivery.ports import Limits
 from tests.e2e.conftest import ALICE, BOB, TOKEN
 from tests.fakes import telegram_faults as faults
 from tests.fakes.telegram_api import FakeBotApi

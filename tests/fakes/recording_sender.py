@@ -10,8 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bot.core.reply import Reply
-from bot.delivery.limits import Limits
 from bot.delivery.outcomes import Delivered, Outcome
+from bot.delivery.ports import Limits
 from bot.render.telegram_html import render
 
 FAST = Limits(per_second=10_000.0, chat_interval=0.0, group_per_minute=1_000_000)

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from bot.core.address import Address, ChatKind
 from bot.core.dispatch import BriefBot, parse_command
 from bot.core.reply import Reply
 from bot.core.request import Request
+from bot.domain.address import Address, ChatKind
 from bot.render.plain import render
 
 PRIVATE = Address("telegram", "1001")

@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.address import Address, ChatKind
+from bot.core.composer import Composer
 from bot.delivery.engine import DeliveryEngine, EngineSettings
-from bot.delivery.limits import Limits
 from bot.delivery.outcomes import Failed, Gone, Moved, Outcome, Retry, RetryAfter
-from bot.delivery.schedule import next_due_after_day
+from bot.delivery.ports import Limits
+from bot.domain.address import Address, ChatKind
+from bot.domain.schedule import next_due_after_day
 from bot.store import Store
 from bot.store.outbox import Outbox
 from tests.fakes.recording_sender import RecordingSender
@@ -44,7 +45,7 @@ def make_engine(store, catalog, clock, sender):
         engine = DeliveryEngine(
             s,
             Outbox(s.db, clock),
-            catalog,
+            Composer(catalog),
             [sender_ or sender],
             clock,
             settings or EngineSettings(poll_seconds=0.05),

@@ -22,13 +22,13 @@ from enum import Enum
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.core.address import Address, ChatKind
 from bot.core.commands import COMMANDS
 from bot.core.dispatch import BriefBot
 from bot.core.messages import t
 from bot.core.reply import Heading, Meta, Paragraph, Reply
 from bot.core.request import Request
+from bot.domain.address import Address, ChatKind
+from bot.domain.clock import FakeClock
 from bot.render.telegram_html import TELEGRAM_LIMIT, render
 from tests import builders
 from tests.conftest import OPERATOR

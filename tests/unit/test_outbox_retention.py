@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from bot.core.address import Address, ChatKind
+from bot.core.composer import Composer
 from bot.delivery.engine import DeliveryEngine, EngineSettings
-from bot.delivery.schedule import next_due_after_day
+from bot.domain.address import Address, ChatKind
+from bot.domain.schedule import next_due_after_day
 from bot.runner import prune
 from bot.store.outbox import Outbox
 from tests.fakes.recording_sender import RecordingSender
@@ -28,7 +29,7 @@ def engine_for(services, sender: RecordingSender) -> DeliveryEngine:
     return DeliveryEngine(
         services.store,
         services.outbox,
-        services.catalog,
+        Composer(services.catalog),
         [sender],
         services.clock,
         EngineSettings(poll_seconds=0.05),

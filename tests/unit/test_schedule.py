@@ -10,9 +10,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.clock import FakeClock, SystemClock
 from bot.core.timeparse import known_timezones
-from bot.delivery.schedule import (
+from bot.domain.clock import FakeClock, SystemClock
+from bot.domain.schedule import (
     due_for_day,
     local_date,
     next_due,

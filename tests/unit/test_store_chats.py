@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.core.address import Address, ChatKind
-from bot.store import UNSET, ChatNotFoundError, ChatRecord, Store
+from bot.domain.address import Address, ChatKind
+from bot.domain.chat import UNSET, ChatRecord
+from bot.domain.clock import FakeClock
+from bot.store import ChatNotFoundError, Store
 
 START = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
 ALICE = Address("telegram", "1001")

@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.core.address import Address, ChatKind
-from bot.store import PlatformCounts, PrayerStats, Store
+from bot.domain.address import Address, ChatKind
+from bot.domain.clock import FakeClock
+from bot.domain.figures import PlatformCounts, PrayerStats
+from bot.store import Store
 
 TODAY = date(2026, 3, 1)
 YESTERDAY = date(2026, 2, 28)

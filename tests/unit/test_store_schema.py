@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.core.address import Address, ChatKind
+from bot.domain.address import Address, ChatKind
+from bot.domain.clock import FakeClock
 from bot.store import SchemaTooNewError, Store, StoreError
 from bot.store.db import fetch_one
 from bot.store.migrate import load_migrations, open_database, split_statements

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.address import Address, ChatKind
 from bot.core.request import Request
+from bot.domain.address import Address, ChatKind
 
 PLATFORM = "discord"
 

@@ -41,7 +41,7 @@ from bot.adapters.discord.mapping import PLATFORM
 from bot.adapters.errors import StartupError
 from bot.core.reply import Reply
 from bot.delivery import outcomes
-from bot.delivery.limits import Limits
+from bot.delivery.ports import Limits
 from bot.render.discord_embeds import DiscordMessage, render
 
 # 48/s leaves a little of the 50/s global budget to the interactive client's own requests

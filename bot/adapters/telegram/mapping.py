@@ -18,9 +18,9 @@ from telegram import (
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 
-from bot.core.address import Address, ChatKind
 from bot.core.reply import Button
 from bot.core.request import Request
+from bot.domain.address import Address, ChatKind
 
 PLATFORM = "telegram"
 ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}

@@ -34,7 +34,7 @@ from bot.adapters.telegram.mapping import PLATFORM, keyboard
 from bot.adapters.telegram.replies import NO_PREVIEW, flood_wait_seconds
 from bot.core.reply import Button, Reply
 from bot.delivery import outcomes
-from bot.delivery.limits import Limits
+from bot.delivery.ports import Limits
 from bot.render.telegram_html import render
 
 GONE_REASONS = ("chat not found", "user not found", "peer_id_invalid", "group chat was deleted")

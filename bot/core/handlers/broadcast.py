@@ -46,6 +46,6 @@ async def decide(ctx: Context, value: str) -> Reply:
     count = await outbox.confirm_broadcast(int(number), ctx.services.platforms)
     if count is None:
         return Reply(parts=text_reply(t("broadcast.gone")).parts, edit=True)
-    ctx.services.queued()
+    ctx.services.queued.set()
     sentence = tn("broadcast.queued", count)
     return Reply(parts=text_reply(sentence).parts, edit=True, notice=sentence)

@@ -7,8 +7,7 @@ from dataclasses import asdict
 from bot.core.context import Context
 from bot.core.messages import t, tn
 from bot.core.reply import Heading, Meta, Paragraph, Part, Reply, text_reply
-from bot.store import StoreStats
-from bot.store.outbox import DeliveryStats
+from bot.domain.figures import DeliveryStats, StoreStats
 
 MAX_PROBLEMS_SHOWN = 15
 

@@ -14,8 +14,8 @@ from bot.core.handlers.reading import topic_title
 from bot.core.messages import day_text, t
 from bot.core.reply import Button, Heading, Meta, Paragraph, Part, Reply, text_reply
 from bot.core.timeparse import TimeFormatError, TimezoneError, parse_hhmm, resolve_timezone
-from bot.delivery.schedule import next_due_after_day
-from bot.store import ChatRecord
+from bot.domain.chat import ChatRecord
+from bot.domain.schedule import next_due_after_day
 
 TIMEZONE_ACTION = "tz:"
 

@@ -3,7 +3,7 @@
 Every component that needs the current time takes a `Clock` instead of calling
 `datetime.now()`, so that tests and benchmarks can drive delivery across days, DST changes and
 catch-up windows instantly and deterministically with a `FakeClock`. All instants are aware and
-in UTC; converting to a subscriber's wall clock is `bot.delivery.schedule`'s job.
+in UTC; converting to a subscriber's wall clock is `bot.domain.schedule`'s job.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What a queued job says: a chat's digest for its day, or an operator's broadcast.
 
-The engine reads everything a batch of claimed jobs needs in one snapshot (`Outbox.inputs`)
+The engine reads everything a batch of claimed jobs needs in one snapshot (`Queue.inputs`)
 and prepares every job of the batch at once, before any of them queues for the wire:
 composing needs no database then, and the CPU work of a batch does not stall the event loop
 between one send's pacing turn and its request (the platform's sliding second would see the
@@ -13,7 +13,7 @@ busy minute most chats get a digest that was already composed for someone else.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from bot.catalog.live import LiveCatalog
@@ -21,29 +21,18 @@ from bot.core.digest import Digest, compose
 from bot.core.messages import t
 from bot.core.reply import Heading, Paragraph, Reply
 from bot.core.views import digest_reply
-from bot.store import ChatRecord
-from bot.store.outbox import BROADCAST, Inputs, Job
+from bot.domain.chat import ChatRecord
+from bot.domain.queue import BROADCAST, Inputs, Job, Prepared
 
 CACHED_DIGESTS = 4096
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A job ready for the wire: its platform messages and the digest entries to remember once
-    they are all delivered; or `unwanted` (the chat no longer wants it); or what went wrong."""
-
-    messages: tuple[object, ...] = ()
-    entries: tuple[str, ...] = ()
-    unwanted: bool = False
-    error: Exception | None = None
 
 
 class Composer:
     def __init__(
         self,
         catalog: LiveCatalog,
-        max_briefs: int,
-        protect_content: bool,
+        max_briefs: int = 2,
+        protect_content: bool = False,
         archive_after_months: int = 12,
     ) -> None:
         self.catalog = catalog

@@ -9,18 +9,18 @@ only on its delivery time, zone and due instant (its *slot*), and the chats due 
 share a few hundred slots among tens of thousands of chats: Python plans each slot once into a
 temporary table, then two statements insert the queue rows and move the due times on. At a
 million subscribers that is what keeps a busy minute's tick within its budget (bench/scale.py).
+`Outbox.enqueue_due` runs these one batch per transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import time
 
 import aiosqlite
 
+from bot.domain.queue import DueSlot, Plan
 from bot.store.db import changes, fetch_all, fetch_one
-from bot.store.outbox_records import DueSlot, EnqueueResult, Plan
-from bot.store.queue_base import QueueTables
 from bot.store.records import day_text, from_unix, to_unix
 
 _PLAN_TABLE = """CREATE TEMP TABLE IF NOT EXISTS due_plan (
@@ -57,28 +57,7 @@ _MOVE_ON = f"""UPDATE chats SET
     WHERE subscribed = 1 AND platform = :platform AND next_due_utc <= :upto"""
 
 
-class DueEnqueuer(QueueTables):
-    async def enqueue_due(
-        self, platforms: Iterable[str], plan: Callable[[DueSlot], Plan], batch: int = 5000
-    ) -> EnqueueResult:
-        """Turn every chat due by now into a queue row and move its due time on, atomically.
-
-        One platform at a time, each batch one range scan of `chats_due_by_platform`
-        (migration 003) in due order. A batch is every chat due up to the due instant of the
-        `batch`-th one, so chats due at the same instant always go in together."""
-        enqueued = skipped = 0
-        for platform in sorted(set(platforms)):
-            more = True
-            while more:
-                now = self._now()
-                async with self._db.write() as connection:
-                    upto, more = await _batch_end(connection, platform, now, batch)
-                    sent, missed = await _enqueue_until(connection, platform, upto, now, plan)
-                enqueued, skipped = enqueued + sent, skipped + missed
-        return EnqueueResult(enqueued, skipped)
-
-
-async def _batch_end(
+async def batch_end(
     connection: aiosqlite.Connection, platform: str, now: int, batch: int
 ) -> tuple[int, bool]:
     """The due instant that closes this batch, and whether chats due by now may remain."""
@@ -91,7 +70,7 @@ async def _batch_end(
     return (now, False) if row is None else (row[0], row[0] < now)
 
 
-async def _enqueue_until(
+async def enqueue_until(
     connection: aiosqlite.Connection,
     platform: str,
     upto: int,

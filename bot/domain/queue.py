@@ -1,13 +1,18 @@
-"""The delivery queue's value objects: due slots and plans, claimed jobs and their inputs,
-recorded progress, and the figures operators see."""
+"""The delivery queue's records: due slots and plans, claimed jobs, what composing them reads,
+the prepared messages, and recorded progress.
+
+A row of the queue is one message job for one chat: a 'digest' keyed by the chat's local day,
+or a 'broadcast' keyed by the broadcast's id. These values are what every store backend and the
+delivery engine exchange, so neither needs to know the other.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from bot.core.address import Address, ChatKind
-from bot.store.records import ChatRecord
+from bot.domain.address import Address, ChatKind
+from bot.domain.chat import ChatRecord
 
 DIGEST, BROADCAST = "digest", "broadcast"
 
@@ -77,6 +82,11 @@ class EnqueueResult:
 
 
 @dataclass(frozen=True)
-class DeliveryStats:
-    by_state: dict[str, dict[str, int]]  # platform -> state -> rows
-    failures: list[tuple[str, str, str, int]]  # (platform, state, reason, rows), most first
+class Prepared:
+    """A job ready for the wire: its platform messages and the digest entries to remember once
+    they are all delivered; or `unwanted` (the chat no longer wants it); or what went wrong."""
+
+    messages: tuple[object, ...] = ()
+    entries: tuple[str, ...] = ()
+    unwanted: bool = False
+    error: Exception | None = None

@@ -26,17 +26,11 @@ from __future__ import annotations
 import asyncio
 import math
 from collections import deque
-from dataclasses import dataclass
+
+from bot.delivery.ports import Limits
 
 SLACK = 0.01  # seconds of lateness a slot may make up for, at rates where slots are closer
 WINDOW_MARGIN = 0.02  # seconds beyond one second before a send leaves the counted window
-
-
-@dataclass(frozen=True)
-class Limits:
-    per_second: float = 30.0  # all chats together
-    chat_interval: float = 1.0  # seconds between two messages to one chat
-    group_per_minute: int = 20  # messages to one group chat in any 60 seconds
 
 
 class Pacer:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
-from bot.delivery.schedule import due_for_day, local_date, next_due
-from bot.store.outbox import DueSlot, Plan
+from bot.domain.queue import DueSlot, Plan
+from bot.domain.schedule import due_for_day, local_date, next_due
 
 
 def latest_due(delivery_time: time, zone: str, now: datetime) -> datetime:

@@ -1,0 +1,155 @@
+"""What the core and the delivery engine need from the outside, as small protocols.
+
+The core and the engine name only these; the wiring (`bot.bootstrap`) hands them concrete
+ones (today `bot.store.Store` and `bot.store.outbox.Outbox` on SQLite). A second store backend
+implements the same protocols and nothing above it changes; `tests/unit/test_ports.py` checks
+that each concrete class offers every method with the same signature.
+
+Split by who needs what: a handler that follows topics needs `Follows`, not the queue's leases.
+`ChatStore` and `Queue` are the whole of each side, what a backend provides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
+
+from bot.domain.address import Address, ChatKind
+from bot.domain.chat import UNSET, ChatRecord, Unset
+from bot.domain.figures import DeliveryStats, StoreStats
+from bot.domain.queue import DueSlot, EnqueueResult, Inputs, Job, Plan, Progress
+
+# The store: chats and what is kept about them
+
+
+class Chats(Protocol):
+    async def get_chat(self, address: Address) -> ChatRecord | None: ...
+
+    async def ensure_chat(
+        self, address: Address, kind: ChatKind, *, delivery_time: time, timezone: str
+    ) -> ChatRecord:
+        """The chat's record, inserted unsubscribed with these settings if it is new."""
+        ...
+
+    async def update_chat(
+        self,
+        address: Address,
+        *,
+        subscribed: bool | None = None,
+        delivery_time: time | None = None,
+        timezone: str | None = None,
+        next_due_utc: datetime | Unset | None = UNSET,
+        last_day: date | Unset | None = UNSET,
+        deactivated_reason: str | Unset | None = UNSET,
+    ) -> ChatRecord:
+        """Change the fields given; deactivating unsubscribes, subscribing clears it."""
+        ...
+
+    async def forget(self, address: Address) -> bool:
+        """Delete the chat and everything about it; True if anything was stored."""
+        ...
+
+    async def move_chat(self, old: Address, new: Address) -> ChatRecord | None:
+        """Follow a chat to its new address, merging if both exist."""
+        ...
+
+
+class Follows(Protocol):
+    async def follow(self, address: Address, slug: str) -> bool: ...
+
+    async def unfollow(self, address: Address, slug: str) -> bool: ...
+
+
+class ReceivedEntries(Protocol):
+    async def received_before(self, pk: int, day: date) -> dict[str, date]:
+        """Entry id -> the latest day before `day` that the chat was sent it."""
+        ...
+
+    async def mark_received(self, pk: int, entry_ids: Iterable[str], day: date) -> None: ...
+
+
+class Prayers(Protocol):
+    async def record_prayer(self, address: Address, prayer_id: str, day: date) -> tuple[bool, int]:
+        """(newly counted, how many chats prayed this prayer point on that day)."""
+        ...
+
+    async def prayer_count(self, prayer_id: str, day: date) -> int: ...
+
+    async def prune_prayers(self, before: date) -> int: ...
+
+
+class ChatStore(Chats, Follows, ReceivedEntries, Prayers, Protocol):
+    """Everything the bot keeps about chats: what a store backend provides."""
+
+    async def stats(self, today: date | None = None, *, top: int = 5) -> StoreStats: ...
+
+
+# The delivery queue
+
+
+class Broadcasts(Protocol):
+    async def draft_broadcast(self, text: str) -> tuple[int, int]:
+        """Save an operator's message to confirm; (id, subscribers it would reach)."""
+        ...
+
+    async def confirm_broadcast(self, broadcast_id: int, platforms: Iterable[str]) -> int | None:
+        """Queue a drafted broadcast for every subscriber; None if it was not a draft."""
+        ...
+
+    async def cancel_broadcast(self, broadcast_id: int) -> bool: ...
+
+
+class QueueFigures(Protocol):
+    async def pending_count(self, platform: str | None = None, ready_only: bool = False) -> int:
+        ...
+
+    async def stats(self, since: datetime) -> DeliveryStats: ...
+
+
+class OperatorQueue(Broadcasts, QueueFigures, Protocol):
+    """What the core's operator commands use of the queue."""
+
+
+class ProgressLog(Protocol):
+    async def record(self, worker: str, items: Sequence[Progress]) -> list[bool]:
+        """Record accepted messages in one transaction; False where the claim was lost."""
+        ...
+
+
+class Sending(ProgressLog, Protocol):
+    """The senders' side: leases on rows, what composing them reads, and their outcomes."""
+
+    async def claim(self, platform: str, worker: str, limit: int) -> list[Job]: ...
+
+    async def inputs(self, jobs: Sequence[Job]) -> Inputs: ...
+
+    async def renew(self, worker: str) -> None: ...
+
+    async def release_expired(self, timeout: timedelta) -> int: ...
+
+    async def release(self, worker: str) -> int: ...
+
+    async def retry_later(
+        self, job: Job, worker: str, delay: float, reason: str, count: bool = True
+    ) -> bool: ...
+
+    async def close(
+        self, job: Job, worker: str, state: str, reason: str, attempt: bool = False
+    ) -> bool: ...
+
+    async def deactivate_chat(self, job: Job, worker: str, reason: str) -> None: ...
+
+
+class Scheduling(Protocol):
+    """The tick's side: due chats into rows, and old finished rows out."""
+
+    async def enqueue_due(
+        self, platforms: Iterable[str], plan: Callable[[DueSlot], Plan], batch: int = 5000
+    ) -> EnqueueResult: ...
+
+    async def prune_finished(self, before: datetime, batch: int = 5000) -> int: ...
+
+
+class Queue(OperatorQueue, Sending, Scheduling, Protocol):
+    """The whole delivery queue: what a store backend provides."""

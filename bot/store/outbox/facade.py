@@ -1,0 +1,152 @@
+"""`Outbox`: the delivery queue on SQLite behind one async facade.
+
+Each method is one transaction on the store's connection, delegating its SQL to the plain
+functions beside it, as `Store` does with `chats` and the rest:
+
+* `enqueue` — the tick's side: due chats become 'digest' rows, set by set;
+* `broadcasts` — an operator's draft, confirmed into one 'broadcast' row per subscriber;
+* `claims` — the senders' side: leases, inputs, recorded progress and outcomes;
+* `figures` — what operators see; `retention` — forgetting finished rows.
+
+It satisfies `bot.domain.ports.Queue`; the engine and the core know it only by that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+
+from bot.domain.clock import Clock
+from bot.domain.figures import DeliveryStats
+from bot.domain.queue import DueSlot, EnqueueResult, Inputs, Job, Plan, Progress
+from bot.store.db import Database
+from bot.store.outbox import broadcasts, claims, enqueue, figures, retention
+from bot.store.records import to_unix
+
+
+class Outbox:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def _now(self) -> int:
+        return to_unix(self._clock.now())
+
+    # Enqueueing
+
+    async def enqueue_due(
+        self, platforms: Iterable[str], plan: Callable[[DueSlot], Plan], batch: int = 5000
+    ) -> EnqueueResult:
+        """Turn every chat due by now into a queue row and move its due time on, atomically.
+
+        One platform at a time, each batch one range scan of `chats_due_by_platform`
+        (migration 003) in due order. A batch is every chat due up to the due instant of the
+        `batch`-th one, so chats due at the same instant always go in together."""
+        enqueued = skipped = 0
+        for platform in sorted(set(platforms)):
+            more = True
+            while more:
+                now = self._now()
+                async with self._db.write() as connection:
+                    upto, more = await enqueue.batch_end(connection, platform, now, batch)
+                    sent, missed = await enqueue.enqueue_until(
+                        connection, platform, upto, now, plan
+                    )
+                enqueued, skipped = enqueued + sent, skipped + missed
+        return EnqueueResult(enqueued, skipped)
+
+    # Broadcasts
+
+    async def draft_broadcast(self, text: str) -> tuple[int, int]:
+        """Save an operator's message to confirm; returns (id, subscribers it would reach)."""
+        async with self._db.write() as connection:
+            return await broadcasts.draft(connection, text, self._now())
+
+    async def confirm_broadcast(self, broadcast_id: int, platforms: Iterable[str]) -> int | None:
+        """Queue a drafted broadcast for every subscriber; None if it was not a draft."""
+        async with self._db.write() as connection:
+            return await broadcasts.confirm(connection, broadcast_id, platforms, self._now())
+
+    async def cancel_broadcast(self, broadcast_id: int) -> bool:
+        async with self._db.write() as connection:
+            return await broadcasts.cancel(connection, broadcast_id)
+
+    # Sending
+
+    async def claim(self, platform: str, worker: str, limit: int) -> list[Job]:
+        """Take up to `limit` of the oldest ready rows of `platform` for `worker`."""
+        async with self._db.write() as connection:
+            return await claims.claim(connection, platform, worker, limit, self._now())
+
+    async def inputs(self, jobs: Sequence[Job]) -> Inputs:
+        """Digest histories of subscribed chats, prayer counts and broadcast texts for `jobs`."""
+        async with self._db.read() as connection:
+            return await claims.read_inputs(connection, jobs)
+
+    async def renew(self, worker: str) -> None:
+        """Keep this worker's claims alive."""
+        async with self._db.write() as connection:
+            await claims.renew(connection, worker, self._now())
+
+    async def release_expired(self, timeout: timedelta) -> int:
+        """Give rows of dead senders back to the queue."""
+        cutoff = self._now() - int(timeout.total_seconds())
+        async with self._db.write() as connection:
+            return await claims.release_claimed_before(connection, cutoff)
+
+    async def release(self, worker: str) -> int:
+        """Hand this worker's unfinished rows back (clean shutdown)."""
+        async with self._db.write() as connection:
+            return await claims.release(connection, worker)
+
+    async def record(self, worker: str, items: Sequence[Progress]) -> list[bool]:
+        """Record accepted messages of many jobs in one transaction; for each item, False if
+        the claim was lost (another sender took over), and then nothing is remembered."""
+        async with self._db.write() as connection:
+            return await claims.record(connection, worker, items, self._now())
+
+    async def retry_later(
+        self, job: Job, worker: str, delay: float, reason: str, count: bool = True
+    ) -> bool:
+        """Put the row back for later; `count` says whether this was a failed attempt."""
+        not_before = self._now() + max(0, round(delay))
+        async with self._db.write() as connection:
+            return await claims.retry_later(connection, job, worker, not_before, reason, count)
+
+    async def close(
+        self, job: Job, worker: str, state: str, reason: str, attempt: bool = False
+    ) -> bool:
+        """End a job that will not be sent: 'failed' (it went wrong) or 'skipped' (not wanted).
+
+        `attempt` counts the try that ended it (a last failed send), so `attempts` is honest.
+        """
+        async with self._db.write() as connection:
+            return await claims.close(connection, job, worker, state, reason, attempt, self._now())
+
+    async def deactivate_chat(self, job: Job, worker: str, reason: str) -> None:
+        """The chat is gone: fail this job and everything else queued for it; unsubscribe."""
+        async with self._db.write() as connection:
+            await claims.deactivate_chat(connection, job, worker, reason, self._now())
+
+    # Figures and retention
+
+    async def pending_count(self, platform: str | None = None, ready_only: bool = False) -> int:
+        """Rows still to send; `ready_only` leaves out those waiting for a later retry."""
+        ready_by = self._now() if ready_only else None
+        async with self._db.read() as connection:
+            return await figures.pending_count(connection, platform, ready_by)
+
+    async def stats(self, since: datetime) -> DeliveryStats:
+        """Queue rows created since `since`, by platform and state, and failures by reason."""
+        async with self._db.read() as connection:
+            return await figures.stats(connection, to_unix(since))
+
+    async def prune_finished(self, before: datetime, batch: int = retention.PRUNE_BATCH) -> int:
+        """Delete finished rows created before `before`; returns how many went."""
+        removed = 0
+        while True:
+            async with self._db.write() as connection:
+                gone = await retention.prune_batch(connection, to_unix(before), batch)
+            removed += gone
+            if gone < batch:
+                return removed
