@@ -80,7 +80,8 @@ def engine_child(
 async def run_engine(
     platform: str, base_url: str | None, count: int, rate: float, settings: dict[str, Any]
 ) -> dict[str, Any]:
-    """Seed, tick once, drain; `settings` override `delivery.*` settings (e.g. concurrency)."""
+    """Seed, tick once, drain at `rate` (beyond any configurable limit for a ceiling run);
+    `settings` override `delivery.*` settings (e.g. concurrency)."""
     from bot.bootstrap import delivery_engine, open_services
     from bot.config import Config, DeliveryConfig
     from bot.runner import settle_heap
@@ -90,12 +91,12 @@ async def run_engine(
         config = Config(
             content_dir=ROOT / "content",
             database=Path(folder) / "bench.sqlite3",
-            delivery=replace(DeliveryConfig(), global_per_second=rate, **settings),
+            delivery=DeliveryConfig(**settings),
         )
         async with open_services(config, platforms=[platform]) as services:
             await seed_due(services, platform, count)
             bot = side.make_bot(base_url)
-            sender = side.make_sender(bot, side.limits(config))
+            sender = side.make_sender(bot, replace(side.limits(config), per_second=rate))
             null = None if base_url else NullSender(sender)
             if base_url:
                 await bot.initialize()

@@ -76,11 +76,11 @@ def engine_settings(config: Config) -> EngineSettings:
 
 
 def telegram_limits(config: Config) -> Limits:
-    delivery = config.delivery
+    telegram = config.telegram
     return Limits(
-        per_second=delivery.global_per_second,
-        chat_interval=delivery.per_chat_seconds,
-        group_per_minute=delivery.group_per_minute,
+        per_second=telegram.global_per_second,
+        chat_interval=telegram.per_chat_seconds,
+        group_per_minute=telegram.group_per_minute,
     )
 
 

@@ -12,7 +12,6 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -22,40 +21,56 @@ from bot.logs import setup_logging
 DEFAULT_CONFIG = Path("config.yaml")
 
 
-def _config(args: argparse.Namespace) -> Config:
+def _read_config(args: argparse.Namespace) -> Config:
     """The config named on the command line, else ./config.yaml if present, else defaults."""
     path = args.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     config = load_config(path)
     if getattr(args, "content", None):
-        config = replace(config, content_dir=args.content)
+        config = config.model_copy(update={"content_dir": args.content})
+    return config
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """`_read_config`, telling the operator on stderr what the file should change."""
+    config = _read_config(args)
+    for line in config.warnings:
+        print(f"warning: {line}", file=sys.stderr)
     return config
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate config and content; list every problem."""
+    """Validate config and content; list every problem, then what should change."""
     from bot.bootstrap import load_content
 
     problems: list[str] = []
+    warnings: list[str] = []
+    briefs_per_digest = Config().briefs_per_digest
     try:
-        config = _config(args)
+        config = _read_config(args)
+        content_dir: Path | None = config.content_dir
+        warnings += config.warnings
+        briefs_per_digest = config.briefs_per_digest
     except ConfigError as error:
         problems += error.problems
-        config = Config(content_dir=args.content or Config().content_dir)
-    result = load_content(config.content_dir)
-    problems += [str(p) for p in result.problems]
+        # Check the content where the file puts it; never guess a folder it did not mean.
+        content_dir = args.content or error.content_dir
+    result = load_content(content_dir) if content_dir else None
+    if result is not None:
+        problems += [str(p) for p in result.problems]
+        warnings += result.warnings
     for line in problems:
         print(line)
-    for warning in result.warnings:
-        print(f"warning: {warning}")
-    if result.library is not None:
+    for line in warnings:
+        print(f"warning: {line}")
+    if result is not None and result.library is not None and content_dir is not None:
         from bot.cli_views import report_findings, report_longevity
 
         if args.acknowledge and not args.reason:
             print("--acknowledge needs --reason: say why the finding is fine, e.g. 'a title'.")
             return 2
         ack = (args.acknowledge, args.reason) if args.acknowledge else None
-        findings = report_findings(result, config.content_dir, args.sources, ack)
-        report_longevity(result.library, config.briefs_per_digest)
+        findings = report_findings(result, content_dir, args.sources, ack)
+        report_longevity(result.library, briefs_per_digest)
         for line in findings:
             print(line)
         problems += findings
@@ -63,11 +78,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         found = f"{len(problems)} problem" + ("" if len(problems) == 1 else "s")
         print(f"\n{found} found. Fix them and run `briefbot check` again.")
         return 1
-    library = result.library
+    library = result.library if result else None
     assert library is not None
     print(
         f"OK: {len(library.topics)} topics, {len(library.briefs)} briefs, "
-        f"{len(library.prayers)} prayer points in {config.content_dir}; config is valid."
+        f"{len(library.prayers)} prayer points in {content_dir}; config is valid."
     )
     return 0
 

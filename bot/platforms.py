@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.bootstrap import telegram_limits
 from bot.config import Config
@@ -82,7 +82,8 @@ async def launch_discord(
     await adapter.start()
     stack.push_async_callback(adapter.stop)
     # Delivery shares the client's HTTP session, so both obey one global rate-limit lock.
-    return DiscordSender(adapter.client.http, DISCORD_LIMITS)
+    limits = replace(DISCORD_LIMITS, per_second=settings.global_per_second)
+    return DiscordSender(adapter.client.http, limits)
 
 
 def enabled_platforms(config: Config) -> list[Platform]:

@@ -1,0 +1,105 @@
+"""The settings, one model per section of `config.yaml`, each with its default and its bounds.
+
+Adding a setting is one line in the section it belongs to: a name, a type from `values.py` (or
+a plain `int`/`float`/`bool` with `Field` bounds) and a default; `config.example.yaml` then
+gets its commented line. Unknown keys are refused, so a typo never silently means "default".
+Secrets never live here: a platform names the environment variable that holds its token, and
+only `token()` reads it.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from bot.config.values import (
+    EnvName,
+    FilePath,
+    HttpAddress,
+    Level,
+    LogLevel,
+    TimeOfDay,
+    TimeZone,
+    WsAddress,
+)
+from bot.core.timeparse import parse_hhmm
+
+
+class Section(BaseModel):
+    """Strict, frozen and closed: what the file says is what the bot runs with."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class PlatformConfig(Section):
+    enabled: bool = False
+    token_env: EnvName = "BOT_TOKEN"
+    operators: list[int] = Field(default_factory=list)
+
+    def token(self) -> str | None:
+        """The token from the environment variable this section names (None when unset)."""
+        return os.environ.get(self.token_env) or None
+
+
+class TelegramConfig(PlatformConfig):
+    enabled: bool = True
+    token_env: EnvName = "TELEGRAM_BOT_TOKEN"
+    base_url: HttpAddress = "https://api.telegram.org/bot"
+    protect_content: bool = False
+    poll_timeout: Annotated[int, Field(ge=1, le=600)] = 30
+    # Telegram's limits: about 30 messages a second overall (paid broadcasts up to 1,000),
+    # one a second in a chat, 20 a minute in a group.
+    global_per_second: Annotated[float, Field(gt=0, le=1000)] = 30.0
+    per_chat_seconds: Annotated[float, Field(gt=0, le=3600)] = 1.0
+    group_per_minute: Annotated[int, Field(ge=1, le=1000)] = 20
+
+
+class DiscordConfig(PlatformConfig):
+    token_env: EnvName = "DISCORD_BOT_TOKEN"
+    api_base: HttpAddress = "https://discord.com/api/v10"
+    gateway_url: WsAddress = "wss://gateway.discord.gg"
+    # Discord allows a bot 50 requests a second; 48 leaves room for the interactive client.
+    global_per_second: Annotated[float, Field(gt=0, le=1000)] = 48.0
+
+
+class DeliveryConfig(Section):
+    tick_seconds: Annotated[int, Field(ge=1, le=3600)] = 60
+    catch_up_hours: Annotated[float, Field(gt=0, le=24)] = 6.0
+    max_attempts: Annotated[int, Field(ge=1, le=100)] = 6
+    backoff_seconds: Annotated[float, Field(gt=0, le=3600)] = 2.0
+    concurrency: Annotated[int, Field(ge=1, le=1000)] = 8
+    claim_timeout_seconds: Annotated[int, Field(ge=1, le=86400)] = 120
+    keep_days: Annotated[int, Field(ge=1, le=3650)] = 7
+
+
+class Config(Section):
+    content_dir: FilePath = Path("content")
+    database: FilePath = Path("data/briefbot.sqlite3")
+    log_level: Level = LogLevel.INFO
+    delivery_time: TimeOfDay = "07:00"
+    timezone: TimeZone = "UTC"
+    briefs_per_digest: Annotated[int, Field(ge=1, le=3)] = 2
+    # A brief older than this many months is labelled "From the archive".
+    archive_after_months: Annotated[int, Field(ge=1, le=600)] = 12
+    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    discord: DiscordConfig = Field(default_factory=DiscordConfig)
+    delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
+
+    _warnings: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def default_time(self) -> time:
+        return parse_hhmm(self.delivery_time)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the file should change although it still works (`file:line: ...`)."""
+        return self._warnings
+
+
+# Settings read from the text as typed when YAML made it something else (`7:30` is 450).
+TYPED_AS_TEXT = frozenset({("delivery_time",), ("timezone",)})
