@@ -104,7 +104,8 @@ def test_the_old_delivery_keys_still_work_and_say_where_they_moved(tmp_path: Pat
 
 
 def test_an_old_key_beside_its_new_place_is_ignored_with_a_notice(tmp_path: Path) -> None:
-    path = write(tmp_path, "telegram:\n  global_per_second: 25\ndelivery:\n  global_per_second: 5\n")
+    text = "telegram:\n  global_per_second: 25\ndelivery:\n  global_per_second: 5\n"
+    path = write(tmp_path, text)
     config = load_config(path)
     assert config.telegram.global_per_second == 25.0
     assert "which is set too, so this one is ignored" in config.warnings[0]
