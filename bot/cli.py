@@ -57,7 +57,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = load_content(content_dir) if content_dir else None
     if result is not None:
         problems += [str(p) for p in result.problems]
-        warnings += result.warnings
+        warnings += [str(w) for w in result.warnings]
     for line in problems:
         print(line)
     for line in warnings:

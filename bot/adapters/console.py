@@ -41,6 +41,7 @@ class Console:
         line = line.strip()
         if not line:
             return None
+        reply: Reply | None
         if line.isdigit() and 1 <= int(line) <= len(self.buttons):
             reply = await self.bot.handle_action(self.request, self.buttons[int(line) - 1].action)
         else:

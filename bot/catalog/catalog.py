@@ -26,7 +26,7 @@ class Catalog:
         for topic in library.topics:
             for name in (topic.slug, *topic.aliases):
                 self._names.add(name, topic.slug)
-        self._entries: dict[str, Entry] = {e.id: e for e in (*library.briefs, *library.prayers)}
+        self._entries: dict[str, Entry] = {e.id: e for e in library.entries}
         latest_first = sorted(library.briefs, key=_newest_first_key, reverse=True)
         self._briefs_by_topic = _by_topic(library.topics, latest_first)
         self._prayers_by_topic = _by_topic(library.topics, library.prayers)

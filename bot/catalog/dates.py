@@ -29,7 +29,10 @@ def parse_partial_date(text: str) -> PartialDate | None:
             "expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-06, or 'undated' when the source "
             "gives no date"
         )
-    year, month, day = (int(part) if part else None for part in match.groups())
+    year_text, month_text, day_text = match.groups()
+    year = int(year_text)
+    month = int(month_text) if month_text else None
+    day = int(day_text) if day_text else None
     if month is not None:
         _check_day(year, month, day)
     return PartialDate(year, month or 0, day or 0)

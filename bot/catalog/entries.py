@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from bot.catalog.fields import Fields
 from bot.catalog.model import Brief, Entry, Prayer
@@ -24,6 +25,8 @@ from bot.catalog.rules import (
     verse_problem,
     word_limit_problem,
 )
+
+E = TypeVar("E", Brief, Prayer)
 
 SUMMARY_WORDS = (40, 120)
 _FIELD_IN_TEXT = re.compile(
@@ -56,7 +59,10 @@ def read_brief(fields: Fields, entry_id: str | None, topics: TopicNames | None) 
             _check_plain(fields, name, value)
     if content_note is not None:
         _check_limit(fields, "content_note", content_note, MAX_NOTE_WORDS)
-    if fields.failed or entry_id is None:
+    # A required field is None only after it reported its problem; the checks say so to mypy.
+    if fields.failed or entry_id is None or title is None or summary is None:
+        return None
+    if slugs is None or sources is None:
         return None
     return Brief(
         entry_id,
@@ -93,22 +99,22 @@ def read_prayer(fields: Fields, entry_id: str | None, topics: TopicNames | None)
     if act is not None:
         _check_plain(fields, "act", act)
         _check_limit(fields, "act", act, MAX_ACT_WORDS)
-    if fields.failed or entry_id is None:
+    if fields.failed or entry_id is None or text is None or slugs is None:
         return None
     return Prayer(entry_id, text, slugs, title, send_on, verse=verse, act=act)
 
 
 @dataclass(frozen=True)
-class EntryKind:
+class EntryKind(Generic[E]):
     """What the loader needs to know to read one kind of entry from its folder."""
 
     name: str
     folder: str
     fields: tuple[str, ...]
-    read: Callable[[Fields, str | None, TopicNames | None], Entry | None]
+    read: Callable[[Fields, str | None, TopicNames | None], E | None]
 
 
-BRIEF = EntryKind(
+BRIEF: EntryKind[Brief] = EntryKind(
     "brief",
     "briefs",
     (
@@ -125,7 +131,7 @@ BRIEF = EntryKind(
     ),
     read_brief,
 )
-PRAYER = EntryKind(
+PRAYER: EntryKind[Prayer] = EntryKind(
     "prayer",
     "prayers",
     ("id", "title", "text", "topics", "send_on", "verse", "act"),

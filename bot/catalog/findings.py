@@ -214,7 +214,7 @@ def acknowledge(root: Path, findings: list[Finding], reason: str) -> int:
 
 def library_findings(library: Library, sources: Sources | None) -> list[Finding]:
     found: list[Finding] = []
-    for entry in (*library.briefs, *library.prayers):
+    for entry in library.entries:
         found += identifying_details(entry)
         if sources is not None:
             found += sources.findings(entry)

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from bot.catalog.entries import BRIEF, PRAYER, EntryKind, plain_length
+from bot.catalog.entries import BRIEF, PRAYER, E, EntryKind, plain_length
 from bot.catalog.fields import Fields, Report, describe, line_of
 from bot.catalog.model import Brief, Entry, Library, Prayer, Topic
 from bot.catalog.names import TopicNames
@@ -109,8 +109,8 @@ class _Reader:
             return [], None
         return self._read(path, read_topics) or ([], None)
 
-    def entries(self, root: Path, kind: EntryKind, names: TopicNames | None) -> list[Entry]:
-        entries: list[Entry] = []
+    def entries(self, root: Path, kind: EntryKind[E], names: TopicNames | None) -> list[E]:
+        entries: list[E] = []
         for path in _content_files(root / kind.folder):
             read = partial(self._entries_in, path=path, kind=kind, names=names)
             entries.extend(self._read(path, read) or ())
@@ -129,9 +129,15 @@ class _Reader:
         return result
 
     def _entries_in(
-        self, node: Node, report: Report, *, path: Path, kind: EntryKind, names: TopicNames | None
-    ) -> list[Entry]:
-        entries = []
+        self,
+        node: Node,
+        report: Report,
+        *,
+        path: Path,
+        kind: EntryKind[E],
+        names: TopicNames | None,
+    ) -> list[E]:
+        entries: list[E] = []
         alone = isinstance(node, MappingNode)
         for item in _entry_nodes(node, report, kind):
             fields = Fields(item, kind.fields, report)
@@ -151,7 +157,7 @@ class _Reader:
             if entry is not None:
                 self._check_size(fields, kind, entry)
                 self._check_house_rules(fields, kind, entry, path, names)
-            if not fields.failed:
+            if entry is not None and not fields.failed:
                 entries.append(entry)
         return entries
 
@@ -164,7 +170,12 @@ class _Reader:
             )
 
     def _check_house_rules(
-        self, fields: Fields, kind: EntryKind, entry: Entry, path: Path, names: TopicNames | None
+        self,
+        fields: Fields,
+        kind: EntryKind[E],
+        entry: Entry,
+        path: Path,
+        names: TopicNames | None,
     ) -> None:
         """Rules that need more than the entry: today's date, the file it lives in, the list of
         protected names."""
@@ -191,12 +202,12 @@ class _Reader:
         named_for_topic = names is not None and names.slug_for(topic) == topic
         if isinstance(entry, Prayer) and named_for_topic and topic not in entry.topics:
             fields.problem(
-                    fields.node("topics", required=False),
-                    f"this prayer lives in '{path.name}' but is not tagged '{topic}'; "
-                    f"add '{topic}' to its topics or move it to the right file",
-                )
+                fields.node("topics", required=False),
+                f"this prayer lives in '{path.name}' but is not tagged '{topic}'; "
+                f"add '{topic}' to its topics or move it to the right file",
+            )
 
-    def _check_size(self, fields: Fields, kind: EntryKind, entry: Entry) -> None:
+    def _check_size(self, fields: Fields, kind: EntryKind[E], entry: Entry) -> None:
         size = self._measure(entry)
         if size > self._limit:
             fields.problem(
@@ -213,7 +224,7 @@ def _node_text(node: Node) -> str:
     return str(node.value) if isinstance(node.value, str) else ""
 
 
-def _entry_nodes(node: Node, report: Report, kind: EntryKind) -> list[MappingNode]:
+def _entry_nodes(node: Node, report: Report, kind: EntryKind[E]) -> list[MappingNode]:
     """The entries of one file, which holds either one entry or a list of them."""
     if isinstance(node, MappingNode):
         return [node]

@@ -122,6 +122,11 @@ class Library:
     prayers: tuple[Prayer, ...] = ()
     topic_by_slug: dict[str, Topic] = field(default_factory=dict, compare=False)
 
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Briefs then prayers: the checks that look at every entry read one sequence."""
+        return (*self.briefs, *self.prayers)
+
     def __post_init__(self) -> None:
         if not self.topic_by_slug:
             object.__setattr__(self, "topic_by_slug", {t.slug: t for t in self.topics})

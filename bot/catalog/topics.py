@@ -43,11 +43,11 @@ def read_topics(root: Node, report: Report) -> tuple[list[Topic], TopicNames | N
             fields.problem(
                 slug_node, f"duplicate slug '{slug}' (first on line {slug_lines[slug]})"
             )
-        elif slug is not None:
+        elif slug is not None and slug_node is not None:
             slug_lines[slug] = line_of(slug_node)
             for name, node in [(slug, slug_node), *aliases]:
                 _claim(fields, names, first_line, name, node, slug)
-        if not fields.failed:
+        if not fields.failed and slug and title is not None and description is not None:
             topics.append(Topic(slug, title, description, tuple(name for name, _ in aliases)))
     return topics, names
 

@@ -40,7 +40,8 @@ def read_yaml(path: Path) -> tuple[Node | None, list[Problem]]:
     except yaml.YAMLError as exc:  # a ReaderError: a character YAML forbids
         position = getattr(exc, "position", 0)
         line = data.count(b"\n", 0, position) + 1
-        return None, [Problem(path, line, f"YAML cannot read this file: {exc.reason}")]
+        reason = getattr(exc, "reason", exc)
+        return None, [Problem(path, line, f"YAML cannot read this file: {reason}")]
     if node is None:
         return None, [Problem(path, 1, "the file is empty")]
     return node, []

@@ -47,7 +47,7 @@ def load_config(path: Path | None) -> Config:
     _take_typed_text(data, source)
     _empty_sections(data)
     moves = move_old_keys(data)
-    problems = [
+    problems: list[tuple[int | None, str]] = [
         (second, f"{name_of(key)}: set twice (first on line {first}); write it once")
         for key, first, second in source.duplicates
     ]

@@ -14,7 +14,8 @@ from typing import Any
 from bot.config.source import Path
 
 # old path -> new path. Remove an entry one release after it was added.
-MOVED: dict[Path, Path] = {
+# Each is (section, key): settings move between sections, never deeper.
+MOVED: dict[tuple[str, str], tuple[str, str]] = {
     ("delivery", "global_per_second"): ("telegram", "global_per_second"),
     ("delivery", "per_chat_seconds"): ("telegram", "per_chat_seconds"),
     ("delivery", "group_per_minute"): ("telegram", "group_per_minute"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import typing
-from typing import Any
+from typing import Any, TypeGuard
 
 import annotated_types
 from pydantic import BaseModel
@@ -133,7 +133,7 @@ def _model_at(model: type[BaseModel], section: Path) -> type[BaseModel] | None:
     return model
 
 
-def _is_section(annotation: Any) -> bool:
+def _is_section(annotation: Any) -> TypeGuard[type[BaseModel]]:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
@@ -144,7 +144,8 @@ def _plural(info: FieldInfo | None) -> str:
 
 def _bounds(info: FieldInfo | None) -> str:
     """The whole allowed range of a number, e.g. "must be between 1 and 3"."""
-    low = high = None
+    low: Any = None
+    high: Any = None
     low_open = False
     for rule in info.metadata if info else ():
         if isinstance(rule, annotated_types.Gt):

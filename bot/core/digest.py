@@ -104,4 +104,4 @@ def _rotate(entries: Sequence[E], day: date) -> list[E]:
     if not entries:
         return []
     start = day.toordinal() % len(entries)
-    return [*entries[start:], *entries[:start]]
+    return list(entries[start:]) + list(entries[:start])

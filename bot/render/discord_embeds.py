@@ -115,8 +115,9 @@ def _embeds(section: list[Part]) -> list[dict]:
     title = None
     url = None
     kickers: list[str] = []
-    while section and isinstance(section[0], Kicker):  # shown above the title, as the author
-        kickers.append(section.pop(0).text)
+    while section and isinstance(kicker := section[0], Kicker):  # shown above the title
+        kickers.append(kicker.text)
+        section.pop(0)
     if section and isinstance(section[0], Heading):
         title = _clip(escape(section[0].text), TITLE_LIMIT)
         section = section[1:]

@@ -87,7 +87,9 @@ def _split_text(part: Heading | Paragraph | Meta, budget: Budget) -> list[Part]:
     return pieces
 
 
-def _longest_fitting_prefix(part: Part, text: str, budget: Budget) -> tuple[str, str]:
+def _longest_fitting_prefix(
+    part: Heading | Paragraph | Meta, text: str, budget: Budget
+) -> tuple[str, str]:
     low, high = 1, len(text)
     while low < high:
         mid = (low + high + 1) // 2

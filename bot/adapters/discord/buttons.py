@@ -10,7 +10,7 @@ memory. Views built here hold only such items, so discord.py stores no per-messa
 from __future__ import annotations
 
 import re
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import discord
 
@@ -42,9 +42,9 @@ class CoreButton(
         return cls(item, match["action"])
 
     @classmethod
-    def from_component(cls, component: dict[str, Any], row: int) -> CoreButton:
+    def from_json(cls, component: dict[str, Any], row: int) -> CoreButton:
         """The button the renderer described in API JSON, placed on row `row`."""
-        button = discord.ui.Button(
+        button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
             label=component.get("label"),
             custom_id=component["custom_id"],
             style=discord.ButtonStyle(component.get("style", discord.ButtonStyle.primary.value)),
@@ -68,7 +68,7 @@ def view_of(rows: Rows) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     for index, row in enumerate(rows):
         for component in row.get("components", []):
-            view.add_item(CoreButton.from_component(component, index))
+            view.add_item(CoreButton.from_json(component, index))
     return view
 
 
@@ -76,7 +76,8 @@ def rows_of(message: discord.Message | None) -> Rows:
     """A sent message's button rows, as JSON, to rebuild them with one button changed."""
     if message is None:
         return []
-    return [row.to_dict() for row in message.components if isinstance(row, discord.ActionRow)]
+    rows = [row for row in message.components if isinstance(row, discord.ActionRow)]
+    return [cast(dict[str, Any], row.to_dict()) for row in rows]
 
 
 def replace_button(rows: Rows, new: Button) -> Rows:

@@ -45,10 +45,13 @@ class BriefClient(discord.Client):
             max_ratelimit_timeout=30.0,
         )
         self.core = core
-        self.tree = BriefTree(self, allowed_contexts=EVERYWHERE, allowed_installs=BOTH_INSTALLS)
+        self.tree = BriefTree(
+            self, self.run_command, allowed_contexts=EVERYWHERE, allowed_installs=BOTH_INSTALLS
+        )
         for command in slash_commands(core.menu, self.run_command, core.services.catalog):
             self.tree.add_command(command)
-        self._handlers: set[asyncio.Task] = set()
+        # Not `_handlers`: discord.Client keeps its own ready/connect handlers under that name.
+        self._running: set[asyncio.Task[None]] = set()
 
     async def setup_hook(self) -> None:
         """Route every core button to the core, old messages' buttons included."""
@@ -79,7 +82,7 @@ class BriefClient(discord.Client):
 
     async def idle(self, timeout: float) -> None:
         """Wait (at most `timeout` seconds) for the handlers still at work."""
-        running = self._handlers - {asyncio.current_task()}
+        running = self._running - {asyncio.current_task()}
         if running:
             await asyncio.wait(running, timeout=timeout)
 
@@ -88,11 +91,11 @@ class BriefClient(discord.Client):
         """Count the running handler in, so `idle()` (and a clean stop) can wait for it."""
         task = asyncio.current_task()
         assert task is not None
-        self._handlers.add(task)
+        self._running.add(task)
         try:
             yield
         finally:
-            self._handlers.discard(task)
+            self._running.discard(task)
 
     @asynccontextmanager
     async def _answering(self, interaction: discord.Interaction) -> AsyncIterator[None]:

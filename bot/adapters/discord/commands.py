@@ -11,8 +11,9 @@ just hands the name and the typed text to `run`; the core decides everything els
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -23,7 +24,10 @@ from bot.core.commands import Command, Scope
 from bot.core.messages import t
 
 Run = Callable[[discord.Interaction, str, str], Awaitable[None]]
-Completer = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
+# Coroutines, not any awaitable: discord.py's app_commands declare them so.
+Completer = Callable[
+    [discord.Interaction, str], Coroutine[Any, Any, list[app_commands.Choice[str]]]
+]
 
 DESCRIPTION_LIMIT = 100
 OPTION_LIMIT = 6000  # Discord's ceiling for a string option's max_length
@@ -81,7 +85,7 @@ def completers_for(catalog: LiveCatalog) -> dict[str, Completer]:
 def _slash(command: Command, run: Run, completers: dict[str, Completer]) -> app_commands.Command:
     option = option_of(command)
     callback = _callback(command, option, run)
-    slash = app_commands.Command(
+    slash: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=command.name,
         description=command.description[:DESCRIPTION_LIMIT],
         callback=callback,
@@ -92,7 +96,9 @@ def _slash(command: Command, run: Run, completers: dict[str, Completer]) -> app_
     return slash
 
 
-def _callback(command: Command, option: Option | None, run: Run) -> Callable[..., Awaitable[None]]:
+def _callback(
+    command: Command, option: Option | None, run: Run
+) -> Callable[..., Coroutine[Any, Any, None]]:
     """A callback whose signature declares the command's option, as discord.py reads it."""
     name = command.name
 

@@ -10,15 +10,13 @@ command as text for the core to explain. No error ever reaches a reader as a tra
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 
+from bot.adapters.discord.commands import Run
 from bot.adapters.discord.replies import apologise
-
-if TYPE_CHECKING:
-    from bot.adapters.discord.client import BriefClient
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +27,19 @@ MISMATCHES = (
 )
 
 
-class BriefTree(app_commands.CommandTree["BriefClient"]):
+class BriefTree(app_commands.CommandTree[discord.Client]):
+    """The client's command tree; a command it cannot match goes to `run` as typed.
+
+    It is handed the client's runner rather than reaching back into the client, so the tree
+    and the client do not import each other.
+    """
+
+    def __init__(self, client: discord.Client, run: Run, **options: Any) -> None:
+        super().__init__(client, **options)
+        self._run = run
+
     async def on_error(
-        self, interaction: discord.Interaction[BriefClient], error: app_commands.AppCommandError
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         """Let the core answer mismatched commands; apologise for anything else."""
         if interaction.type is discord.InteractionType.autocomplete:
@@ -41,7 +49,7 @@ class BriefTree(app_commands.CommandTree["BriefClient"]):
         if isinstance(error, MISMATCHES):
             name, args = invoked(interaction)
             log.info("answering /%s, which does not match the registered commands", name[:32])
-            await interaction.client.run_command(interaction, name, args)
+            await self._run(interaction, name, args)
             return
         log.error("a Discord command failed: %s", type(error).__name__, exc_info=error)
         await apologise(interaction)
@@ -49,7 +57,7 @@ class BriefTree(app_commands.CommandTree["BriefClient"]):
 
 def invoked(interaction: discord.Interaction) -> tuple[str, str]:
     """The command name and the text of its first text-like option, read from the raw data."""
-    data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
+    data: dict[str, Any] = dict(interaction.data or {})
     options = data.get("options") or []
     values = [o.get("value") for o in options if isinstance(o, dict) and "value" in o]
     text = next((str(v) for v in values if isinstance(v, str | int | float)), "")

@@ -6,6 +6,7 @@ scheduler's "who is due now" query never sees a stale time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -108,7 +109,7 @@ async def choose_timezone(ctx: Context, zone: str) -> Reply:
     return await set_timezone(ctx, zone)
 
 
-def _unknown_zone(text: str, suggestions: list[str]) -> Reply:
+def _unknown_zone(text: str, suggestions: Sequence[str]) -> Reply:
     lines = [t("zone.unknown", zone=text[:60])]
     if suggestions:
         lines.append(t("zone.suggest", options=", ".join(suggestions)))
