@@ -41,6 +41,7 @@ def _config(args: argparse.Namespace) -> Config:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate config and content; list every problem, then what should change."""
     from bot.bootstrap import load_content
+    from bot.cli_views import counted
 
     problems: list[str] = []
     warnings: list[str] = []
@@ -75,14 +76,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(line)
         problems += findings
     if problems:
-        found = f"{len(problems)} problem" + ("" if len(problems) == 1 else "s")
+        found = counted(len(problems), "problem")
         print(f"\n{found} found. Fix them and run `briefbot check` again.")
         return 1
     library = result.library if result else None
     assert library is not None
     print(
-        f"OK: {len(library.topics)} topics, {len(library.briefs)} briefs, "
-        f"{len(library.prayers)} prayer points in {content_dir}; config is valid."
+        f"OK: {counted(len(library.topics), 'topic')}, {counted(len(library.briefs), 'brief')}, "
+        f"{counted(len(library.prayers), 'prayer point')} in {content_dir}; config is valid."
     )
     return 0
 

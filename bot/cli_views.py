@@ -81,7 +81,7 @@ def report_findings(
         if not mine:
             return [f"{ack[0]}: no current finding to acknowledge (check the entry id)"]
         acknowledge(root, mine, ack[1])
-        print(f"Acknowledged {len(mine)} finding(s) of {ack[0]}.")
+        print(f"Acknowledged {counted(len(mine), 'finding')} of {ack[0]}.")
     reviewed = read_acknowledged(root)
     failing, quiet = [], 0
     for finding in found:
@@ -95,7 +95,8 @@ def report_findings(
         else:
             print(f"warning: {where}")
     if quiet:
-        print(f"{quiet} finding(s) were reviewed and acknowledged ({root / ACK_FILE}).")
+        were = "was" if quiet == 1 else "were"
+        print(f"{counted(quiet, 'finding')} {were} reviewed and acknowledged ({root / ACK_FILE}).")
     return failing
 
 
@@ -103,7 +104,8 @@ def report_longevity(library: Library, max_briefs: int) -> None:
     """Say how long the library lasts; warn where a reader would soon meet repeats."""
     figures = longevity(library, SystemClock().now().date(), max_briefs)
     print(
-        f"The library lasts {figures.until_repeat} day(s) for a continuing subscriber before "
+        f"The library lasts {counted(figures.until_repeat, 'day')} for a continuing subscriber "
+        "before "
         "the first repeat."
     )
     if figures.until_repeat < WARN_UNDER_DAYS:
@@ -111,8 +113,8 @@ def report_longevity(library: Library, max_briefs: int) -> None:
     short = {slug: days for slug, days in figures.per_topic.items() if days < WARN_UNDER_DAYS}
     for slug, days in sorted(short.items(), key=lambda item: item[1]):
         print(
-            f"warning: a reader following only '{slug}' gets new briefs on it for {days} "
-            f"day(s); add briefs on this topic to reach {WARN_UNDER_DAYS}."
+            f"warning: a reader following only '{slug}' gets new briefs on it for "
+            f"{counted(days, 'day')}; add briefs on this topic to reach {WARN_UNDER_DAYS}."
         )
 
 
@@ -134,7 +136,7 @@ def protect_name(root: Path) -> int:
         print("No name given; nothing was added.")
         return 1
     count = add_name(root, key, name)
-    print(f"Added. {root / FILE_NAME} now protects {count} name(s); commit that file.")
+    print(f"Added. {root / FILE_NAME} now protects {counted(count, 'name')}; commit that file.")
     return 0
 
 
@@ -161,12 +163,13 @@ def topics_table(config: Config) -> int:
     catalog = _catalog_or_report(config)
     if catalog is None:
         return 1
+    width = max((len(topic.slug) for topic in catalog.topics), default=0)
     for topic in catalog.topics:
         briefs, prayers = len(catalog.briefs_for(topic.slug)), len(catalog.prayers_for(topic.slug))
-        print(f"{topic.slug:<16} {topic.title}")
-        print(f"{'':<16} {briefs} briefs, {prayers} prayer points")
+        print(f"{topic.slug:<{width}}  {topic.title}")
+        print(f"{'':<{width}}  {counted(briefs, 'brief')}, {counted(prayers, 'prayer point')}")
         if topic.aliases:
-            print(f"{'':<16} also: {', '.join(topic.aliases)}")
+            print(f"{'':<{width}}  also: {', '.join(topic.aliases)}")
     return 0
 
 
@@ -181,3 +184,8 @@ async def stats(config: Config) -> int:
         delivery = await Outbox(store.db, clock).stats(since=midnight)
     print(plain.render(stats_reply(figures, delivery)))
     return 0
+
+
+def counted(count: int, noun: str) -> str:
+    """A number with its noun, "1 day" or "3 days": the operator's commands speak English."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -256,3 +256,13 @@ async def test_a_failing_handler_becomes_a_polite_answer(core, store, monkeypatc
 async def test_an_unknown_button_has_expired(core):
     reply = await core.handle_action(ask(), "no-such-action")
     assert reply.notice == "That button has expired."
+
+
+async def test_topics_count_with_real_plurals(core):
+    text = await say(core, "/topics")
+    assert "Defectors and escape — /topic defectors (2 briefs, 1 prayer point)" in text
+
+
+async def test_about_counts_the_library_with_real_plurals(core):
+    text = await say(core, "/about")
+    assert "The library holds 5 briefs and 3 prayer points on 3 topics." in text

@@ -67,7 +67,7 @@ def test_an_acknowledged_run_passes_until_its_text_changes(
     write(content, "briefs/bad.yaml", brief(summary=title + FILLER))
     assert check(content, "--acknowledge", "bad", "--reason", "the report's title") == 0
     assert check(content) == 0
-    assert "1 finding(s) were reviewed and acknowledged" in capsys.readouterr().out
+    assert "1 finding was reviewed and acknowledged" in capsys.readouterr().out
     write(content, "briefs/bad.yaml", brief(summary=title + " again" + FILLER))
     assert check(content) == 0  # the run is the same text, so still acknowledged
     write(

@@ -25,5 +25,5 @@ def test_check_warns_when_the_library_lasts_under_thirty_days(
 ) -> None:
     assert main(["check", "--content", str(FIXTURE)]) == 0
     out = capsys.readouterr().out
-    assert "day(s) for a continuing subscriber before the first repeat" in out
+    assert "The library lasts 1 day for a continuing subscriber before the first repeat." in out
     assert "warning: fewer than 30 days before repeats; add briefs." in out

@@ -70,8 +70,8 @@ async def reload(ctx: Context, args: str) -> Reply:
     return text_reply(
         t(
             "reload.ok",
-            briefs=len(library.briefs),
-            prayers=len(library.prayers),
-            topics=len(library.topics),
+            briefs=tn("count.briefs", len(library.briefs)),
+            prayers=tn("count.prayers", len(library.prayers)),
+            topics=tn("count.topics", len(library.topics)),
         )
     )

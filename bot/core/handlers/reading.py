@@ -6,7 +6,7 @@ from bot.catalog.model import Brief, Topic
 from bot.core.context import Context
 from bot.core.daily import digest_for, record_sent
 from bot.core.digest import Digest
-from bot.core.messages import t
+from bot.core.messages import t, tn
 from bot.core.reply import (
     Button,
     Heading,
@@ -124,8 +124,8 @@ async def topics(ctx: Context, args: str) -> Reply:
             "topics.line",
             title=item.title,
             slug=item.slug,
-            briefs=len(catalog.briefs_for(item.slug)),
-            prayers=len(catalog.prayers_for(item.slug)),
+            briefs=tn("count.briefs", len(catalog.briefs_for(item.slug))),
+            prayers=tn("count.prayers", len(catalog.prayers_for(item.slug))),
         )
         parts.append(Paragraph(line))
     parts.append(Meta(t("topics.footer")))

@@ -6,7 +6,7 @@ from collections import Counter
 
 from bot.core.context import Context
 from bot.core.handlers import reading
-from bot.core.messages import t
+from bot.core.messages import t, tn
 from bot.core.reply import Button, Heading, Meta, Paragraph, Reply
 
 DEEP_LINK_TOPIC = "topic-"
@@ -39,9 +39,9 @@ async def about(ctx: Context, args: str) -> Reply:
         Meta(
             t(
                 "about.counts",
-                briefs=len(library.briefs),
-                prayers=len(library.prayers),
-                topics=len(library.topics),
+                briefs=tn("count.briefs", len(library.briefs)),
+                prayers=tn("count.prayers", len(library.prayers)),
+                topics=tn("count.topics", len(library.topics)),
             )
         ),
     )

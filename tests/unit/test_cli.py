@@ -1,0 +1,130 @@
+"""The operator's subcommands as an operator types them: `check`, `preview`, `topics`, `stats`.
+
+Each runs through `main([...])`, the entry point the installed `briefbot` script calls, over
+the small fixture library and a real SQLite file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.domain.address import Address, ChatKind
+from bot.domain.clock import FakeClock
+from bot.store import Store
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "content"
+DAY = "2026-12-10"
+
+
+def output(capsys: pytest.CaptureFixture[str]) -> str:
+    return capsys.readouterr().out
+
+
+def write_config(tmp_path: Path, text: str = "") -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(f"content_dir: {FIXTURE}\ndatabase: bot.sqlite3\n{text}", encoding="utf-8")
+    return path
+
+
+def test_check_counts_the_library_with_real_plurals(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--content", str(FIXTURE)]) == 0
+    assert f"OK: 4 topics, 4 briefs, 3 prayer points in {FIXTURE}; config is valid." in output(
+        capsys
+    )
+
+
+def test_check_lists_one_problem_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, "briefs_per_digest: 50\n")
+    assert main(["check", "--config", str(config)]) == 1
+    out = output(capsys)
+    assert f"{config}:3: briefs_per_digest:" in out
+    assert "\n1 problem found. Fix them and run `briefbot check` again." in out
+
+
+def test_check_of_a_missing_folder_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--content", str(tmp_path / "nowhere")]) == 1
+    assert "the content folder does not exist" in output(capsys)
+
+
+def test_preview_prints_the_digest_of_a_day(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["preview", "--content", str(FIXTURE), "--date", DAY]) == 0
+    out = output(capsys)
+    assert "Thursday 10 December 2026" in out
+    assert "Prayer" in out
+
+
+def test_preview_as_telegram_shows_each_message_and_its_buttons(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["preview", "--content", str(FIXTURE), "--date", DAY, "--as", "telegram"]) == 0
+    out = output(capsys)
+    assert "--- Telegram message 1 of " in out
+    assert "<b>" in out
+
+
+def test_preview_as_discord_prints_the_api_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["preview", "--content", str(FIXTURE), "--date", DAY, "--as", "discord"]) == 0
+    messages = json.loads(output(capsys))
+    assert messages and all("embeds" in message for message in messages)
+
+
+def test_preview_for_an_unknown_topic_suggests_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["preview", "--content", str(FIXTURE), "--topics", "defecters"]) == 1
+    out = output(capsys)
+    assert "Unknown topic 'defecters'. Did you mean: defectors?" in out
+    assert "`briefbot topics` lists them all." in out
+
+
+def test_preview_refuses_a_date_that_is_not_one(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["preview", "--content", str(FIXTURE), "--date", "10/12/2026"])
+    assert exit_.value.code == 2
+    assert "'10/12/2026' is not a date; use YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_topics_lists_counts_and_aliases(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["topics", "--content", str(FIXTURE)]) == 0
+    lines = output(capsys).splitlines()
+    assert lines[0].split() == ["defectors", "Defectors", "and", "escape"]
+    assert lines[1].strip() == "2 briefs, 2 prayer points"
+    assert lines[2].strip() == "also: defector, escape, refugees"
+    assert "1 brief, 0 prayer points" in [line.strip() for line in lines]
+    # The longest slug still leaves a gap before its title.
+    assert any(line.startswith("persecuted-church  The persecuted church") for line in lines)
+
+
+def test_stats_before_the_bot_ever_ran(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--config", str(write_config(tmp_path))]) == 0
+    assert "No database at" in output(capsys)
+
+
+def test_stats_counts_the_chats_in_the_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path)
+
+    async def subscribe_two_of_three() -> None:
+        clock = FakeClock(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
+        async with await Store.open(tmp_path / "bot.sqlite3", clock) as store:
+            for chat_id in ("1", "2", "3"):
+                address = Address("telegram", chat_id)
+                await store.ensure_chat(
+                    address, ChatKind.PRIVATE, delivery_time=time(7, 0), timezone="Asia/Seoul"
+                )
+                await store.update_chat(address, subscribed=chat_id != "3")
+
+    asyncio.run(subscribe_two_of_three())
+    assert main(["stats", "--config", str(config)]) == 0
+    out = output(capsys)
+    assert "telegram: 2 subscribed, 1 not subscribed, 0 deactivated" in out
+    assert "Asia/Seoul" in out
