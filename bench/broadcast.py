@@ -27,8 +27,8 @@ Lost and duplicated deliveries come from what the fake accepted, per subscriber:
 exactly one message (a digest of the shipped library fits one Telegram message; the engine's
 runs also report the parts the queue recorded).
 
-Run from the project root:   /work/venv/bin/python -m bench.broadcast
-Quick check:                 /work/venv/bin/python -m bench.broadcast --subscribers 300
+Run from the project root:   .venv/bin/python -m bench.broadcast
+Quick check:                 .venv/bin/python -m bench.broadcast --subscribers 300
 It prints a table and, last, one line of JSON with the figures. A full run takes about
 2 x N/30 seconds (11 minutes for 10,000) plus the ceiling runs.
 """

@@ -13,7 +13,7 @@ shipped content, one tick, then the delivery engine drains the queue through the
 - 429s the fake answered (global and per-channel), and the engine's flood waits;
 - peak RSS of the engine process and of the fake's.
 
-Run from the project root:  /work/venv/bin/python -m bench.broadcast_discord --subscribers 300
+Run from the project root:  .venv/bin/python -m bench.broadcast_discord --subscribers 300
 (or python bench/broadcast_discord.py ...). `run(subscribers, ...)` returns the figures for
 `bench.broadcast --platform discord`. It prints a short table and, last, one JSON line.
 """

@@ -12,7 +12,7 @@ list file per topic - then times:
 * `Catalog.topic`, `Catalog.suggest_topics` and `Catalog.search`, one call at a time;
 * peak traced memory of loading plus indexing, in a separate pass (tracing slows code down).
 
-Run from the project root:  /work/venv/bin/python -m bench.catalog  (figures: bench/README.md)
+Run from the project root:  .venv/bin/python -m bench.catalog  (figures: bench/README.md)
 It prints a table and, last, one line of JSON with the same figures.
 """
 

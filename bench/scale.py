@@ -19,8 +19,8 @@ thousand zone computations). Then it times, on that file:
 The file is built once and the ticks run on `--repeat` fresh copies of it (3 by default): the
 figures are each tick's median, since other jobs share this machine.
 
-Run from the project root:  /work/venv/bin/python -m bench.scale
-Quick check:                /work/venv/bin/python -m bench.scale --subscribers 50000
+Run from the project root:  .venv/bin/python -m bench.scale
+Quick check:                .venv/bin/python -m bench.scale --subscribers 50000
 It prints a table and, last, one line of JSON with the same figures.
 """
 

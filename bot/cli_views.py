@@ -105,8 +105,7 @@ def report_longevity(library: Library, max_briefs: int) -> None:
     figures = longevity(library, SystemClock().now().date(), max_briefs)
     print(
         f"The library lasts {counted(figures.until_repeat, 'day')} for a continuing subscriber "
-        "before "
-        "the first repeat."
+        "before the first repeat."
     )
     if figures.until_repeat < WARN_UNDER_DAYS:
         print(f"warning: fewer than {WARN_UNDER_DAYS} days before repeats; add briefs.")

@@ -95,7 +95,7 @@ class _Reader:
         digests = read_digests(root)
         if digests and not key:
             message = (
-                f"protected names were NOT checked: names are listed but "
+                "protected names were NOT checked: names are listed but "
                 f"{KEY_ENV} is not set; set it to the editors' shared key and run the check again"
             )
             return [Problem(root / FILE_NAME, 0, message)]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.catalog.model import Brief, Prayer
+from bot.catalog.model import Brief, Library, Prayer
 from bot.core.archive import DEFAULT_MONTHS, is_archive
 from bot.core.digest import Digest
-from bot.core.messages import day_text, t
+from bot.core.messages import day_text, t, tn
 from bot.core.reply import Button, Heading, Kicker, Link, Meta, Paragraph, Part, Reply, Separator
 
 PRAYED_ACTION = "prayed:"
@@ -41,9 +41,7 @@ def age_label(brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTHS)
     return None
 
 
-def brief_parts(
-    brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTHS
-) -> list[Part]:
+def brief_parts(brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTHS) -> list[Part]:
     """A brief as shown on `shown_on`: its age label first, then any content note, the text."""
     label = age_label(brief, shown_on, archive_after)
     parts: list[Part] = [Kicker(label)] if label else []
@@ -105,3 +103,13 @@ def digest_reply(
     if digest.prayer is not None:
         parts += [Separator(), *prayer_parts(digest.prayer, heading=t("digest.prayer"))]
     return Reply(parts=tuple(parts), buttons=prayer_buttons(digest.prayer, prayed_count))
+
+
+def library_counts(library: Library) -> dict[str, str]:
+    """The library's size as the {briefs}, {prayers} and {topics} of a sentence, each with its
+    own plural ("1 prayer point")."""
+    return {
+        "briefs": tn("count.briefs", len(library.briefs)),
+        "prayers": tn("count.prayers", len(library.prayers)),
+        "topics": tn("count.topics", len(library.topics)),
+    }

@@ -28,9 +28,7 @@ async def broadcast(ctx: Context, args: str) -> Reply:
             Button(t("broadcast.cancel"), f"{CANCEL}{draft}"),
         ),
     )
-    return Reply(
-        parts=(Paragraph(tn("broadcast.ask", count)), Paragraph(text)), buttons=buttons
-    )
+    return Reply(parts=(Paragraph(tn("broadcast.ask", count)), Paragraph(text)), buttons=buttons)
 
 
 async def decide(ctx: Context, value: str) -> Reply:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from bot.core.context import Context
 from bot.core.messages import t, tn
 from bot.core.reply import Heading, Meta, Paragraph, Part, Reply, text_reply
+from bot.core.views import library_counts
 from bot.domain.figures import DeliveryStats, StoreStats
 
 MAX_PROBLEMS_SHOWN = 15
@@ -67,11 +68,4 @@ async def reload(ctx: Context, args: str) -> Reply:
             shown.append(t("reload.more", count=len(problems) - len(shown)))
         return text_reply(tn("reload.failed", len(problems)), *shown)
     library = result.library
-    return text_reply(
-        t(
-            "reload.ok",
-            briefs=tn("count.briefs", len(library.briefs)),
-            prayers=tn("count.prayers", len(library.prayers)),
-            topics=tn("count.topics", len(library.topics)),
-        )
-    )
+    return text_reply(t("reload.ok", **library_counts(library)))

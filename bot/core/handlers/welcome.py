@@ -6,8 +6,9 @@ from collections import Counter
 
 from bot.core.context import Context
 from bot.core.handlers import reading
-from bot.core.messages import t, tn
+from bot.core.messages import t
 from bot.core.reply import Button, Heading, Meta, Paragraph, Reply
+from bot.core.views import library_counts
 
 DEEP_LINK_TOPIC = "topic-"
 
@@ -36,13 +37,6 @@ async def about(ctx: Context, args: str) -> Reply:
         Paragraph(
             t("about.sources", sources=", ".join(name for name, _ in sources.most_common()))
         ),
-        Meta(
-            t(
-                "about.counts",
-                briefs=tn("count.briefs", len(library.briefs)),
-                prayers=tn("count.prayers", len(library.prayers)),
-                topics=tn("count.topics", len(library.topics)),
-            )
-        ),
+        Meta(t("about.counts", **library_counts(library))),
     )
     return Reply(parts=parts)
