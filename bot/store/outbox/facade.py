@@ -93,7 +93,6 @@ class Outbox:
     async def join(self, worker: str) -> None:
         """Mark `worker` alive for as long as this process runs (`workers.WorkerLocks`)."""
         self._workers.hold(worker)
-        self._workers.sweep()
 
     async def release_expired(self, timeout: timedelta, keep: str) -> int:
         """Give back the rows of senders proved dead at once, and of any other sender (never
@@ -102,7 +101,9 @@ class Outbox:
         async with self._db.write() as connection:
             dead = self._workers.dead(await claims.claimers(connection) - {keep})
             released = await claims.release_workers(connection, dead)
-            return released + await claims.release_claimed_before(connection, cutoff, keep)
+            released += await claims.release_claimed_before(connection, cutoff, keep)
+        self._workers.sweep()  # only now: their rows are back in the queue
+        return released
 
     async def release(self, worker: str) -> int:
         """Hand this worker's unfinished rows back and retire it (clean shutdown)."""

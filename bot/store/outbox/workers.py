@@ -38,18 +38,25 @@ class WorkerLocks:
         (then this worker's rows are only ever released by their lease)."""
         if worker in self._held:
             return True
-        try:
-            self.folder.mkdir(mode=0o700, exist_ok=True)
-            fd = os.open(self._path(worker), os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as error:
-            log.warning(
-                "cannot keep a worker lock in %s (%s); a crash will resume only "
-                "after the claim lease",
-                self.folder,
-                error.strerror,
-            )
-            return False
-        fcntl.flock(fd, fcntl.LOCK_EX)  # a fresh name: nobody else holds it
+        path = self._path(worker)
+        while True:
+            try:
+                self.folder.mkdir(mode=0o700, exist_ok=True)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(fd, fcntl.LOCK_EX)  # a fresh name: nobody else holds it for long
+                if _same_file(fd, path):
+                    break
+            except OSError as error:
+                log.warning(
+                    "cannot keep a worker lock in %s (%s); a crash will resume only "
+                    "after the claim lease",
+                    self.folder,
+                    error.strerror,
+                )
+                return False
+            # Another process's sweep took the file between our open and our lock, and
+            # deleted it: a lock on a deleted file proves nothing to anyone. Try again.
+            os.close(fd)
         self._held[worker] = fd
         return True
 
@@ -64,17 +71,19 @@ class WorkerLocks:
 
     def dead(self, workers: set[str]) -> set[str]:
         """Those of `workers` proved dead: their lock file exists and nobody holds it."""
-        return {w for w in workers if w not in self._held and self._take_if_free(self._path(w))}
+        return {w for w in workers if w not in self._held and self._free(self._path(w))}
 
     def sweep(self) -> None:
-        """Delete the files of workers that died without claiming anything."""
+        """Delete the files of every dead worker. Only after their rows were released: a
+        worker whose file is gone can no longer be proved dead."""
         with contextlib.suppress(OSError):
             for path in self.folder.glob(f"*{SUFFIX}"):
                 if path.stem not in {_file_name(w) for w in self._held}:
-                    self._take_if_free(path)
+                    self._free(path, delete=True)
 
-    def _take_if_free(self, path: Path) -> bool:
-        """Lock and delete `path` if its owner is gone; False if it lives or there is none."""
+    def _free(self, path: Path, delete: bool = False) -> bool:
+        """Whether `path` exists and nobody holds its lock (its worker is gone); then delete it
+        if asked, while we hold the lock, so no live worker's file is ever deleted."""
         try:
             fd = os.open(path, os.O_RDWR)
         except OSError:
@@ -84,13 +93,22 @@ class WorkerLocks:
         except OSError:
             os.close(fd)
             return False  # held: its worker is alive
-        with contextlib.suppress(OSError):
-            path.unlink()
+        if delete:
+            with contextlib.suppress(OSError):
+                path.unlink()
         os.close(fd)
         return True
 
     def _path(self, worker: str) -> Path:
         return self.folder / f"{_file_name(worker)}{SUFFIX}"
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether the open file `fd` is still the one at `path` (not unlinked or replaced)."""
+    try:
+        return os.path.samestat(os.fstat(fd), path.stat())
+    except OSError:
+        return False
 
 
 def _file_name(worker: str) -> str:
