@@ -108,7 +108,8 @@ class DeliveryEngine:
     async def start(self) -> None:
         """Release rows of senders that died, then start one drain loop per platform."""
         self._stopping = False
-        released = await self.outbox.release_expired(self.settings.claim_timeout)
+        await self.outbox.join(self.worker)
+        released = await self.outbox.release_expired(self.settings.claim_timeout, self.worker)
         if released:
             log.info("resumed %d message job(s) left unfinished by a stopped sender", released)
         self._tasks = [asyncio.create_task(self._drain(s)) for s in self.senders.values()]
@@ -155,7 +156,7 @@ class DeliveryEngine:
         while True:
             await asyncio.sleep(interval)
             await self.outbox.renew(self.worker)
-            await self.outbox.release_expired(self.settings.claim_timeout)
+            await self.outbox.release_expired(self.settings.claim_timeout, self.worker)
 
     async def _drain(self, sender: PlatformSender) -> None:
         pacer = Pacer(sender.limits)

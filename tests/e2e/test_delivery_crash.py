@@ -83,13 +83,11 @@ async def test_a_killed_bot_resumes_on_restart_losing_nothing_and_repeating_at_m
     Every digest is accepted by Telegram before the engine records it, so a kill can repeat
     only the messages accepted but not yet recorded at that instant. The engine promises that
     those are at most the sends it lets be in flight, `delivery.concurrency` (C = 8), hence
-    at most C readers get a second copy. Rows the killed process had claimed are released
-    once their lease (`claim_timeout_seconds`, 3 s here) runs out, so the second process
-    delivers those too: none is lost.
+    at most C readers get a second copy. The lease is the shipped one (120 s): the rows the
+    killed process had claimed are released at once because its worker lock is free, so the
+    second process delivers everything long before that lease could have run out.
     """
-    config = write_config(
-        tmp_path, api, global_per_second=300, claim_timeout_seconds=3, tick_seconds=1
-    )
+    config = write_config(tmp_path, api, global_per_second=300, tick_seconds=1)
     chat_ids = await subscribers_due_now(tmp_path / "bot.sqlite3", 1000)
 
     first = processes(config)
@@ -98,12 +96,18 @@ async def test_a_killed_bot_resumes_on_restart_losing_nothing_and_repeating_at_m
     assert await first.wait(timeout=5) == -signal.SIGKILL
     assert 300 <= api.stats.accepted <= 600, "not killed half-way: this proves less than it says"
 
+    at_kill = api.stats.accepted
+    loop = asyncio.get_running_loop()
+    restarted = loop.time()
     second = processes(config)
+    await api.wait_for(lambda: api.stats.accepted > at_kill, timeout=5)
 
     def everyone_served() -> bool:
         return api.stats.accepted >= len(chat_ids) and all(digest_counts(api, chat_ids).values())
 
-    await api.wait_for(everyone_served, timeout=30)
+    await api.wait_for(everyone_served, timeout=20)
+    assert loop.time() - restarted < 20  # not the 120 s lease
+    assert "left unfinished by a stopped sender" in second.output()
     second.signal(signal.SIGTERM)
     assert await second.wait(timeout=10) == 0, second.output()
 

@@ -107,23 +107,36 @@ async def renew(connection: aiosqlite.Connection, worker: str, now: int) -> None
     )
 
 
-async def release_claimed_before(connection: aiosqlite.Connection, cutoff: int) -> int:
-    """Give rows whose lease was last renewed before `cutoff` back to the queue."""
+async def claimers(connection: aiosqlite.Connection) -> set[str]:
+    """The workers holding rows now."""
+    rows = await fetch_all(
+        connection,
+        "SELECT DISTINCT claimed_by FROM outbox WHERE state = 'sending' AND claimed_by NOT NULL",
+    )
+    return {row[0] for row in rows}
+
+
+async def release_claimed_before(connection: aiosqlite.Connection, cutoff: int, keep: str) -> int:
+    """Give rows whose lease was last renewed before `cutoff` back to the queue, but `keep`'s:
+    a worker never takes its own rows from under its own senders."""
     return await changes(
         connection,
         """UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_at = NULL
-           WHERE state = 'sending' AND claimed_at < ?""",
-        (cutoff,),
+           WHERE state = 'sending' AND claimed_at < ? AND claimed_by != ?""",
+        (cutoff, keep),
     )
 
 
-async def release(connection: aiosqlite.Connection, worker: str) -> int:
-    """Hand this worker's unfinished rows back (clean shutdown)."""
+async def release_workers(connection: aiosqlite.Connection, workers: set[str]) -> int:
+    """Hand these workers' unfinished rows back (a clean shutdown, or proved dead)."""
+    if not workers:
+        return 0
+    names = sorted(workers)
     return await changes(
         connection,
-        """UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_at = NULL
-           WHERE state = 'sending' AND claimed_by = ?""",
-        (worker,),
+        f"""UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_at = NULL
+           WHERE state = 'sending' AND claimed_by IN ({placeholders(names)})""",
+        names,
     )
 
 

@@ -21,6 +21,7 @@ from bot.domain.figures import DeliveryStats
 from bot.domain.queue import DueSlot, EnqueueResult, Inputs, Job, Plan, Progress
 from bot.store.db import Database
 from bot.store.outbox import broadcasts, claims, enqueue, figures, retention
+from bot.store.outbox.workers import WorkerLocks
 from bot.store.records import to_unix
 
 
@@ -28,6 +29,7 @@ class Outbox:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+        self._workers = WorkerLocks(db.path)
 
     def _now(self) -> int:
         return to_unix(self._clock.now())
@@ -88,16 +90,27 @@ class Outbox:
         async with self._db.write() as connection:
             await claims.renew(connection, worker, self._now())
 
-    async def release_expired(self, timeout: timedelta) -> int:
-        """Give rows of dead senders back to the queue."""
+    async def join(self, worker: str) -> None:
+        """Mark `worker` alive for as long as this process runs (`workers.WorkerLocks`)."""
+        self._workers.hold(worker)
+
+    async def release_expired(self, timeout: timedelta, keep: str) -> int:
+        """Give back the rows of senders proved dead at once, and of any other sender (never
+        `keep`, the caller) whose lease ran out."""
         cutoff = self._now() - int(timeout.total_seconds())
         async with self._db.write() as connection:
-            return await claims.release_claimed_before(connection, cutoff)
+            dead = self._workers.dead(await claims.claimers(connection) - {keep})
+            released = await claims.release_workers(connection, dead)
+            released += await claims.release_claimed_before(connection, cutoff, keep)
+        self._workers.sweep()  # only now: their rows are back in the queue
+        return released
 
     async def release(self, worker: str) -> int:
-        """Hand this worker's unfinished rows back (clean shutdown)."""
+        """Hand this worker's unfinished rows back and retire it (clean shutdown)."""
         async with self._db.write() as connection:
-            return await claims.release(connection, worker)
+            released = await claims.release_workers(connection, {worker})
+        self._workers.drop(worker)
+        return released
 
     async def record(self, worker: str, items: Sequence[Progress]) -> list[bool]:
         """Record accepted messages of many jobs in one transaction; for each item, False if
