@@ -9,13 +9,15 @@ cost (store, queue, composition, rendering, pacing), measured the same way.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
+from datetime import datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from zoneinfo import ZoneInfo
 from bench._common import peak_rss_mb
 from bot.core.reply import Reply
 from bot.delivery.outcomes import Delivered, Outcome
+from bot.domain.queue import EnqueueResult
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_CHAT = 10_000_001
@@ -77,11 +80,32 @@ def engine_child(
     pipe.send(asyncio.run(run_engine(platform, base_url, count, rate, settings)))
 
 
+def scheduled_engine_child(
+    pipe: Connection,
+    platform: str,
+    base_url: str | None,
+    count: int,
+    rate: float,
+    settings: dict[str, Any],
+) -> None:
+    """As `engine_child`, but everyone is due at the next minute and the real scheduler's tick
+    (as `briefbot run` starts it) queues them: the figures then include the start lag."""
+    logging.basicConfig(level=logging.WARNING)
+    pipe.send(asyncio.run(run_engine(platform, base_url, count, rate, settings, scheduled=True)))
+
+
 async def run_engine(
-    platform: str, base_url: str | None, count: int, rate: float, settings: dict[str, Any]
+    platform: str,
+    base_url: str | None,
+    count: int,
+    rate: float,
+    settings: dict[str, Any],
+    scheduled: bool = False,
 ) -> dict[str, Any]:
     """Seed, tick once, drain at `rate` (beyond any configurable limit for a ceiling run);
-    `settings` override `delivery.*` settings (e.g. concurrency)."""
+    `settings` override `delivery.*` settings (e.g. concurrency). `scheduled`: seed everyone
+    due at the next minute and let the scheduler's tick find them; report `due_monotonic`,
+    the due instant on the monotonic clock the fake stamps acceptances with."""
     from bot.bootstrap import delivery_engine, open_services
     from bot.config import Config, DeliveryConfig
     from bot.runner import settle_heap
@@ -94,7 +118,10 @@ async def run_engine(
             delivery=DeliveryConfig(**settings),
         )
         async with open_services(config, platforms=[platform]) as services:
-            await seed_due(services, platform, count)
+            now = services.clock.now()
+            due = now.replace(second=0, microsecond=0) + timedelta(minutes=scheduled)
+            due_monotonic = time.monotonic() + (due - now).total_seconds()
+            await seed_due(services, platform, count, due)
             bot = side.make_bot(base_url)
             sender = side.make_sender(bot, replace(side.limits(config), per_second=rate))
             null = None if base_url else NullSender(sender)
@@ -103,12 +130,12 @@ async def run_engine(
             try:
                 engine = delivery_engine(services, [null or sender], config)
                 settle_heap()  # as `delivering` does before the engine starts
-                started = time.monotonic()
-                tick = await engine.tick()
-                enqueued = time.monotonic()
                 await engine.start()
+                started = due_monotonic if scheduled else time.monotonic()
                 try:
-                    await engine.run_until_idle(timeout=max(120.0, 3 * count / rate + 60))
+                    async with ticked(engine, config.delivery.tick_seconds, scheduled) as tick:
+                        enqueued = time.monotonic()
+                        await engine.run_until_idle(timeout=max(120.0, 3 * count / rate + 60))
                 finally:
                     await engine.stop()
                 finished = time.monotonic()
@@ -128,18 +155,44 @@ async def run_engine(
         "parts": sum(parts or 0 for _, _, parts in rows),
         "peak_rss_mb": peak_rss_mb(),
     }
+    if scheduled:
+        figures["due_monotonic"] = due_monotonic
     if null is not None:
         figures["records"] = null.records()
     return figures
 
 
-async def seed_due(services: Any, platform: str, count: int) -> None:
-    """N private chats due at the start of this minute, spread over a few zones (so their local
-    days differ), a quarter following two topics (so digests differ), in one transaction."""
-    now = services.clock.now().replace(second=0, microsecond=0)
-    due, stamp = int(now.timestamp()), int(time.time())
+@contextlib.asynccontextmanager
+async def ticked(engine: Any, seconds: int, scheduled: bool) -> AsyncIterator[EnqueueResult]:
+    """Tick once now, or (`scheduled`) run the real scheduler's tick until it has queued
+    something; yield what the tick queued."""
+    from bot.delivery.ticker import Ticker
+
+    if not scheduled:
+        yield await engine.tick()
+        return
+
+    queued: asyncio.Future[EnqueueResult] = asyncio.get_running_loop().create_future()
+
+    async def tick() -> None:
+        result = await engine.tick()
+        if result.enqueued and not queued.done():
+            queued.set_result(result)
+
+    ticker = Ticker(tick, seconds)
+    ticker.start()
+    try:
+        yield await asyncio.wait_for(queued, 90)
+    finally:
+        ticker.stop()
+
+
+async def seed_due(services: Any, platform: str, count: int, when: datetime) -> None:
+    """N private chats due at the minute `when`, spread over a few zones (so their local days
+    differ), a quarter following two topics (so digests differ), in one transaction."""
+    due, stamp = int(when.timestamp()), int(time.time())
     slugs = [topic.slug for topic in services.catalog.current.library.topics]
-    local = {zone: now.astimezone(ZoneInfo(zone)).strftime("%H:%M") for zone in ZONES}
+    local = {zone: when.astimezone(ZoneInfo(zone)).strftime("%H:%M") for zone in ZONES}
     chats, follows = [], []
     for n, chat_id in enumerate(chat_ids(count)):
         zone = ZONES[n % len(ZONES)]

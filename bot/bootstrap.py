@@ -72,6 +72,7 @@ def engine_settings(config: Config) -> EngineSettings:
         backoff_seconds=delivery.backoff_seconds,
         concurrency=delivery.concurrency,
         claim_timeout=timedelta(seconds=delivery.claim_timeout_seconds),
+        unhealthy_after=timedelta(seconds=delivery.unhealthy_after_seconds),
     )
 
 

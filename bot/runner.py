@@ -58,7 +58,12 @@ async def delivering(
     """Run the delivery engine and its tick for the duration of the block."""
     engine = delivery_engine(services, senders, config)
     keep = timedelta(days=config.delivery.keep_days)
-    ticker = Ticker(engine.tick, config.delivery.tick_seconds, lambda: prune(services, keep))
+    ticker = Ticker(
+        engine.tick,
+        config.delivery.tick_seconds,
+        lambda: prune(services, keep),
+        health=engine.health,
+    )
     settle_heap()
     await engine.start()
     ticker.start()
@@ -99,14 +104,18 @@ async def run_console(config: Config) -> int:
     return 0
 
 
-async def wait_for_stop() -> None:
-    """Return on SIGINT or SIGTERM."""
+async def wait_for_stop(unhealthy: asyncio.Event) -> bool:
+    """Return on SIGINT or SIGTERM (False), or once the bot is `unhealthy` (True)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await stop.wait()
+        waits = [asyncio.create_task(stop.wait()), asyncio.create_task(unhealthy.wait())]
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for wait in waits:
+            wait.cancel()
+        return unhealthy.is_set()
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
@@ -130,9 +139,10 @@ async def run_bot(config: Config) -> int:
         ):
             core = BriefBot(services)
             senders = [await p.launch(core, p.token or "", config, stack) for p in platforms]
-            async with delivering(services, senders, config):
+            async with delivering(services, senders, config) as engine:
                 log.info("running on %s", ", ".join(p.name for p in platforms))
-                await wait_for_stop()
+                if await wait_for_stop(engine.health.unhealthy):
+                    return _fail(f"Stopped because the bot is unhealthy: {engine.health.reason}")
     except ContentError as error:
         return _fail(["The content library has problems:", *error.problems])
     except (StoreError, StartupError) as error:

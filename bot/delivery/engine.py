@@ -29,6 +29,7 @@ from datetime import timedelta
 from functools import partial
 from secrets import token_hex
 
+from bot.delivery.health import Health
 from bot.delivery.outcomes import Delivered, Failed, Gone, Moved, Retry, RetryAfter
 from bot.delivery.pacer import Pacer
 from bot.delivery.ports import JobComposer, PlatformSender
@@ -53,6 +54,8 @@ class EngineSettings:
     batch: int = 200
     claim_timeout: timedelta = timedelta(seconds=120)
     poll_seconds: float = 1.0
+    # A step that keeps failing this long makes the bot unhealthy (`Health`).
+    unhealthy_after: timedelta = timedelta(minutes=5)
 
 
 class DeliveryEngine:
@@ -80,7 +83,8 @@ class DeliveryEngine:
         self._active: dict[str, dict[int, asyncio.Task]] = {p: {} for p in self.senders}
         self._inflight: dict[str, asyncio.Semaphore] = {}
         self._on_wire: set[int] = set()  # jobs with a message sent and its answer not yet in
-        self._recorder = Recorder(outbox, self.worker)
+        self.health = Health(settings.unhealthy_after.total_seconds())
+        self._recorder = Recorder(outbox, self.worker, self.health)
         self.composer = composer
         self.flood_waits = 0
 
@@ -133,7 +137,16 @@ class DeliveryEngine:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*active.values(), return_exceptions=True)
-        await self._recorder.settle()  # accepted messages of cancelled sends are recorded too
+        # Accepted messages of cancelled sends are recorded too, unless the database stays
+        # unusable: then they may be sent again after a restart, and the log says so.
+        try:
+            await asyncio.wait_for(self._recorder.settle(), grace)
+        except TimeoutError:
+            log.error(
+                "%d accepted message(s) could not be recorded; they may be sent again",
+                self._recorder.unrecorded,
+            )
+            self._recorder.abandon()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -155,8 +168,13 @@ class DeliveryEngine:
         interval = max(0.5, self.settings.claim_timeout.total_seconds() / 3)
         while True:
             await asyncio.sleep(interval)
-            await self.outbox.renew(self.worker)
-            await self.outbox.release_expired(self.settings.claim_timeout, self.worker)
+            await self.health.until_done(
+                "renewing the lease on claimed messages", lambda: self.outbox.renew(self.worker)
+            )
+            await self.health.until_done(
+                "releasing messages of stopped senders",
+                lambda: self.outbox.release_expired(self.settings.claim_timeout, self.worker),
+            )
 
     async def _drain(self, sender: PlatformSender) -> None:
         pacer = Pacer(sender.limits)
@@ -178,7 +196,10 @@ class DeliveryEngine:
                 await room.wait()
                 continue
             self._wake.clear()  # before claiming, so an enqueue during the claim is not missed
-            jobs = await self.outbox.claim(sender.platform, self.worker, free)
+            jobs = await self.health.until_done(
+                f"claiming {sender.platform} messages to send",
+                partial(self.outbox.claim, sender.platform, self.worker, free),
+            )
             if jobs:
                 inputs = await self._inputs(jobs)
                 for job in jobs:
@@ -213,7 +234,10 @@ class DeliveryEngine:
             raise
         except Exception:
             log.exception("delivering job %d failed unexpectedly", job.id)
-            await self.outbox.retry_later(job, self.worker, self._backoff(job), "internal error")
+            await self.health.until_done(
+                f"putting message job {job.id} back in the queue",
+                partial(self.outbox.retry_later, job, self.worker, self._backoff(job), "error"),
+            )
 
     async def _deliver_job(
         self, job: Job, prepared: Prepared, sender: PlatformSender, pacer: Pacer

@@ -14,6 +14,7 @@ from bot.core.composer import Composer
 from bot.delivery.engine import DeliveryEngine, EngineSettings
 from bot.delivery.outcomes import Failed, Gone, Moved, Outcome, Retry, RetryAfter
 from bot.delivery.ports import Limits
+from bot.delivery.ticker import tick_trigger
 from bot.domain.address import Address, ChatKind
 from bot.domain.schedule import next_due_after_day
 from bot.store import Store
@@ -86,6 +87,22 @@ async def test_a_due_subscriber_gets_exactly_one_digest_even_after_a_double_tick
     chat = await store.get_chat(Address("telegram", "1"))
     assert chat.last_day == date(2026, 11, 24)
     assert chat.next_due_utc == datetime(2026, 11, 24, 22, 0, tzinfo=UTC)
+
+
+async def test_the_minute_tick_fires_at_the_due_second_and_enqueues_that_minutes_digest(
+    store, clock, make_engine
+):
+    """APScheduler 3 reads the system clock itself, so the trigger is asked directly what
+    comes after 07:29:59; the engine's tick then runs on an injected clock at that instant."""
+    await subscribe(store, "1", "07:30", "UTC", clock.now())
+    before = datetime(2026, 11, 23, 7, 29, 59, tzinfo=UTC)
+    fire = tick_trigger(60).get_next_fire_time(None, before)
+    assert fire == datetime(2026, 11, 23, 7, 30, 0, tzinfo=UTC)
+    engine = make_engine()
+    clock.set(before)
+    assert (await engine.tick()).enqueued == 0
+    clock.set(fire)
+    assert (await engine.tick()).enqueued == 1
 
 
 async def test_nobody_is_due_before_their_time(store, clock, make_engine):

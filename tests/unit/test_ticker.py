@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 
-from bot.delivery.ticker import Ticker
+from bot.delivery.ticker import HOUSEKEEPING_SECONDS, Ticker, tick_trigger
 
 
 async def wait_until(condition, timeout: float = 5.0) -> None:
@@ -65,3 +66,21 @@ async def test_housekeeping_runs_alongside_the_tick():
         await asyncio.wait_for(done.wait(), 5)
     finally:
         ticker.stop()
+
+
+@pytest.mark.parametrize(
+    ("seconds", "after", "fires"),
+    [
+        (60, "07:29:59.999", "07:30:00"),
+        (60, "07:30:00", "07:30:00"),  # a fire on the instant asked counts
+        (60, "07:30:00.001", "07:31:00"),
+        (15, "07:30:01", "07:30:15"),
+        (1, "07:30:00.5", "07:30:01"),
+        (HOUSEKEEPING_SECONDS, "07:30:00", "08:00:00"),
+    ],
+)
+def test_ticks_fire_on_the_minute_or_on_multiples_of_a_test_interval(seconds, after, fires):
+    day = "2026-11-23T"
+    now = datetime.fromisoformat(day + after).replace(tzinfo=UTC)
+    expected = datetime.fromisoformat(day + fires).replace(tzinfo=UTC)
+    assert tick_trigger(seconds).get_next_fire_time(None, now) == expected
