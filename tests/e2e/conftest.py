@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +31,7 @@ from bot.domain.address import Address
 from bot.domain.chat import ChatRecord
 from bot.domain.clock import FakeClock
 from bot.store import Store
+from tests.e2e.delivery_process import BotProcess
 from tests.fakes.log_watch import watching_errors
 from tests.fakes.telegram_api import Chat, FakeBotApi, User
 from tests.fakes.telegram_objects import JSONDict
@@ -140,3 +141,19 @@ async def telegram(tmp_path: Path) -> AsyncIterator[TelegramBot]:
         yield bot
         await bot.settle()
         assert [r.getMessage() for r in bot.errors] == [], "the bot logged errors"
+
+
+@pytest.fixture
+def processes(tmp_path: Path) -> Iterator[Callable[[Path], BotProcess]]:
+    """Start bot processes; every one is SIGKILLed at teardown if it is still running."""
+    started: list[BotProcess] = []
+
+    def start(config: Path) -> BotProcess:
+        process = BotProcess(config, TOKEN, tmp_path / f"bot-{len(started) + 1}.log")
+        started.append(process)
+        process.start()
+        return process
+
+    yield start
+    for process in started:
+        process.kill()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -44,22 +44,6 @@ CONCURRENCY = 8  # delivery.concurrency (the default): messages on the wire at o
 async def api() -> AsyncIterator[FakeBotApi]:
     async with FakeBotApi(TOKEN) as api:
         yield api
-
-
-@pytest.fixture
-def processes(tmp_path: Path) -> Iterator[Callable[[Path], BotProcess]]:
-    """Start bot processes; every one is SIGKILLed at teardown if it is still running."""
-    started: list[BotProcess] = []
-
-    def start(config: Path) -> BotProcess:
-        process = BotProcess(config, TOKEN, tmp_path / f"bot-{len(started) + 1}.log")
-        started.append(process)
-        process.start()
-        return process
-
-    yield start
-    for process in started:
-        process.kill()
 
 
 async def subscribers_due_now(database: Path, count: int) -> list[int]:
