@@ -24,6 +24,7 @@ from bot.core.dispatch import BriefBot
 from bot.delivery.engine import DeliveryEngine
 from bot.delivery.ports import PlatformSender
 from bot.delivery.ticker import Ticker
+from bot.domain.secrets import scrub
 from bot.logs import setup_logging
 from bot.platforms import enabled_platforms
 from bot.store import StoreError
@@ -32,8 +33,10 @@ log = logging.getLogger(__name__)
 
 
 def _fail(lines: list[str] | str) -> int:
+    """Say why the bot cannot run, on stderr (which the log scrubber does not see: scrubbed
+    here), and give the exit code."""
     for line in [lines] if isinstance(lines, str) else lines:
-        print(line, file=sys.stderr)
+        print(scrub(line), file=sys.stderr)
     return 1
 
 

@@ -30,7 +30,7 @@ from functools import partial
 from secrets import token_hex
 
 from bot.delivery.health import Health
-from bot.delivery.outcomes import Delivered, Failed, Gone, Moved, Retry, RetryAfter
+from bot.delivery.outcomes import Delivered, Failed, Gone, Moved, Retry, RetryAfter, Unauthorized
 from bot.delivery.pacer import Pacer
 from bot.delivery.ports import JobComposer, PlatformSender
 from bot.delivery.recorder import Recorder
@@ -43,6 +43,7 @@ from bot.domain.queue import EnqueueResult, Inputs, Job, Prepared, Progress
 log = logging.getLogger(__name__)
 
 MAX_FLOOD_WAITS = 10  # 429s in a row for one message before it goes back to the queue
+TOKEN_PROBE_SECONDS = 10.0  # while a platform refuses the token, how often a send tries it
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class DeliveryEngine:
         self._recorder = Recorder(outbox, self.worker, self.health)
         self.composer = composer
         self.flood_waits = 0
+        self._refused: set[str] = set()  # platforms whose token is being refused now
 
     # Scheduling
 
@@ -259,6 +261,7 @@ class DeliveryEngine:
                 finally:
                     self._on_wire.discard(job.id)
                 if isinstance(outcome, Delivered):
+                    self._accepted(sender.platform)
                     index += 1
                     done = index == len(messages)
                     progress = Progress(job, index, done, entries if done else ())
@@ -268,6 +271,9 @@ class DeliveryEngine:
                         return  # the rest of a long digest resumes from here after restart
                     continue
             match outcome:
+                case Unauthorized(reason):
+                    self._refuse(sender.platform, reason)
+                    pacer.pause(TOKEN_PROBE_SECONDS)  # then this message asks again
                 case RetryAfter(seconds):
                     self.flood_waits += 1
                     floods += 1
@@ -292,6 +298,23 @@ class DeliveryEngine:
                 case Failed(reason):
                     await self.outbox.close(job, self.worker, "failed", reason)
                     return
+
+    def _refuse(self, platform: str, reason: str) -> None:
+        if platform not in self._refused:
+            self._refused.add(platform)
+            log.critical(
+                "%s refused the bot token (%s): delivery on %s is paused, nothing is marked "
+                "failed, and a send tries again every %.0f s",
+                platform,
+                reason,
+                platform,
+                TOKEN_PROBE_SECONDS,
+            )
+
+    def _accepted(self, platform: str) -> None:
+        if platform in self._refused:
+            self._refused.discard(platform)
+            log.warning("%s accepts the bot token again: delivery resumes", platform)
 
     async def _retry(self, job: Job, reason: str) -> None:
         if job.attempts + 1 >= self.settings.max_attempts:

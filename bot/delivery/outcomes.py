@@ -49,4 +49,12 @@ class Failed:
     reason: str
 
 
-Outcome = Delivered | RetryAfter | Retry | Gone | Moved | Failed
+@dataclass(frozen=True)
+class Unauthorized:
+    """The platform refused the bot's token (Telegram 401): no message is at fault. Delivery
+    on that platform pauses without spending attempts, and tries again now and then."""
+
+    reason: str
+
+
+Outcome = Delivered | RetryAfter | Retry | Gone | Moved | Failed | Unauthorized

@@ -153,7 +153,8 @@ DELIVERY_ANSWERS: dict[
         {"status": 400, "description": faults.GROUP_MIGRATED, "migrate_to_chat_id": -100777},
         outcomes.Moved("-100777"),
     ),
-    "token revoked": ({"status": 401}, outcomes.Retry("InvalidToken: Unauthorized")),
+    "token revoked": ({"status": 401}, outcomes.Unauthorized("InvalidToken: Unauthorized")),
+    "garbled token": ({"status": 404}, outcomes.Unauthorized("InvalidToken: Not Found")),
     "server error": ({"status": 500}, outcomes.Retry("NetworkError: Internal Server Error")),
     "nginx 502 page": (
         {"status": 502, "html": True},

@@ -155,6 +155,7 @@ class FakeBotApi(BotApiServer):
         method: str | None = None,
         times: int | Literal["auto"] | None = "auto",
         html: bool = False,
+        echo_path: bool = False,
     ) -> None:
         """Answer requests about `chat_id` (None: any request) with an error.
 
@@ -162,13 +163,15 @@ class FakeBotApi(BotApiServer):
         `retry_after`, 1 unless given). `times="auto"` means once for transient errors (429,
         5xx) and for ever for the others; None is for ever. `html=True` answers nginx's HTML
         page instead of JSON, as Telegram's front does on 502. `method` narrows to one method.
+        `echo_path=True` quotes the request path, token included, in the answer.
         """
         if status == 429 and retry_after is None:
             retry_after = 1
         if times == "auto":
             times = 1 if status == 429 or status >= 500 else None
         error = make_error(status, description, retry_after, migrate_to_chat_id)
-        self._faults.add(chat_id, Fault(_lower(method), times, error=error, html_body=html))
+        fault = Fault(_lower(method), times, error=error, html_body=html, echo_path=echo_path)
+        self._faults.add(chat_id, fault)
 
     def delay(
         self,
@@ -180,6 +183,10 @@ class FakeBotApi(BotApiServer):
     ) -> None:
         """Answer requests about `chat_id` (None: any request) only after `seconds`."""
         self._faults.add(chat_id, Fault(_lower(method), times, delay=seconds))
+
+    def heal(self) -> None:
+        """Every fault added so far is gone: requests are answered normally again."""
+        self._faults.clear()
 
     def block(self, chat_id: int, description: str = errors.BLOCKED_BY_USER) -> None:
         """From now on every request about the chat is refused with 403."""

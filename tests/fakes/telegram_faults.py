@@ -108,6 +108,7 @@ class Fault:
     delay: float = 0.0
     error: ApiError | None = None
     html_body: bool = False  # answer the nginx HTML page instead of JSON
+    echo_path: bool = False  # the answer quotes the request path, token and all
 
     def matches(self, method: str) -> bool:
         return self.remaining != 0 and self.method in (None, method)
@@ -142,6 +143,9 @@ class FaultBook:
 
     def add(self, chat_id: object, fault: Fault) -> None:
         self._by_chat.setdefault(chat_id, []).append(fault)
+
+    def clear(self) -> None:
+        self._by_chat.clear()
 
     def take(self, method: str, chat_id: object) -> tuple[float, Fault | None]:
         """Consume the faults that apply: every matching delay adds up, the first error wins."""

@@ -60,6 +60,14 @@ class _NginxPage(Exception):
         self.status = status
 
 
+class _Echoing(Exception):
+    """An error answer that quotes the request path (token and all), as a careless proxy's
+    error page does."""
+
+    def __init__(self, status: int, html: bool) -> None:
+        self.status, self.html = status, html
+
+
 class BotApiServer:
     """Serves one bot's token; method handlers come from the caller, updates from its queue."""
 
@@ -188,6 +196,11 @@ class BotApiServer:
             return failure(error)
         except _NginxPage as page:
             return nginx_page(page.status)
+        except _Echoing as echo:
+            said = f"Error {echo.status}: no such page {request.path}"
+            if echo.html:
+                return web.Response(status=echo.status, text=f"<html><body>{said}</body></html>")
+            return failure(ApiError(echo.status, said))
         finally:
             self._changed()
 
@@ -204,6 +217,8 @@ class BotApiServer:
                 if send:
                     self.stats.failed += 1
                 log.debug("fake Bot API: %s to %s fails with %s", method, chat_id, fault.error)
+                if fault.echo_path:
+                    raise _Echoing(fault.error.status, fault.html_body)
                 raise _NginxPage(fault.error.status) if fault.html_body else fault.error
         if send and self._flood is not None:
             wait = self._flood.admit(chat_id, time.monotonic())

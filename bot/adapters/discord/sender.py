@@ -168,20 +168,34 @@ def nonce(chat_id: str, message: DiscordMessage) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:NONCE_LENGTH]
 
 
+MAX_QUOTED = 200  # characters of Discord's error message kept in a failure reason
+
+
 def outcome_of(error: Exception) -> outcomes.Outcome:
     """What a discord.py or network error means for this message and its channel."""
     if isinstance(error, discord.RateLimited):
         return outcomes.RetryAfter(error.retry_after)
     if not isinstance(error, discord.HTTPException):
         return outcomes.Retry(f"{type(error).__name__}: {error}".rstrip(": "))
-    described = f"{error.status} {error.code}: {error.text}".strip()
+    described = _described(error)
     if error.status == 429:
         return outcomes.RetryAfter(_retry_after(error.response))
+    if error.status == 401:
+        return outcomes.Unauthorized(f"discord {described}")
     if gone := GONE.get((error.status, error.code)):
         return outcomes.Gone(f"discord {gone} ({described})")
     if error.status >= 500:
         return outcomes.Retry(f"discord server error {described}")
     return outcomes.Failed(f"discord refused the message: {described}")
+
+
+def _described(error: discord.HTTPException) -> str:
+    """`404 10003: Unknown Channel`. Discord's own message only when it answered JSON (then
+    `code` is set); a body that was not (a proxy's error page) is never quoted: it says
+    nothing the status does not, and may echo the request."""
+    if not error.code:
+        return str(error.status)
+    return f"{error.status} {error.code}: {error.text[:MAX_QUOTED]}".strip().rstrip(":")
 
 
 def _retry_after(response: aiohttp.ClientResponse | Any) -> float:

@@ -25,7 +25,9 @@ from telegram.ext import (
 from bot.adapters.errors import StartupError
 from bot.adapters.telegram.http import AiohttpRequest
 from bot.adapters.telegram.mapping import address_of, request_for, thread_of
+from bot.adapters.telegram.polling import PollingRequest
 from bot.adapters.telegram.replies import answer_button, send_reply
+from bot.adapters.telegram.sender import without_body
 from bot.core.commands import Scope
 from bot.core.dispatch import BriefBot
 
@@ -63,13 +65,15 @@ class TelegramAdapter:
         self.base_url = base_url
         self.operators = operators or []
         self.poll_timeout = poll_timeout
+        self.requests = AiohttpRequest(sends_at_once + CONCURRENT_UPDATES + SPARE_CONNECTIONS)
+        self.polling = PollingRequest()
         self.application: Application = (
             ApplicationBuilder()
             .token(token)
             .base_url(base_url)
             .base_file_url(file_url_for(base_url))
-            .request(AiohttpRequest(sends_at_once + CONCURRENT_UPDATES + SPARE_CONNECTIONS))
-            .get_updates_request(AiohttpRequest(1))  # python-telegram-bot adds poll_timeout
+            .request(self.requests)
+            .get_updates_request(self.polling)  # python-telegram-bot adds poll_timeout
             .concurrent_updates(CONCURRENT_UPDATES)
             .build()
         )
@@ -88,16 +92,12 @@ class TelegramAdapter:
         """Connect, publish the command menu, and start long polling."""
         try:
             await self.application.initialize()
-        except InvalidToken:
-            raise StartupError(
-                "Telegram refused the bot token. Check the token from @BotFather in the "
-                "environment variable named by telegram.token_env."
-            ) from None
-        except NetworkError as error:
-            raise StartupError(
-                f"Cannot reach the Telegram Bot API at {self.base_url} ({error.message}). "
-                "Check the network, or telegram.base_url in the config."
-            ) from None
+        except BaseException as error:
+            # Our HTTP sessions were opened before the call that failed; nothing else would
+            # close them, and each would end the run with "Unclosed client session".
+            await self.requests.shutdown()
+            await self.polling.shutdown()
+            raise self._startup_error(error) from None
         await self.publish_commands()
         await self.application.start()
         assert self.application.updater is not None
@@ -106,9 +106,24 @@ class TelegramAdapter:
         )
         log.info("Telegram bot @%s is polling", self.bot.username)
 
+    def _startup_error(self, error: BaseException) -> BaseException:
+        """What to tell the operator when connecting failed; other errors as they are."""
+        if isinstance(error, InvalidToken):
+            return StartupError(
+                "Telegram refused the bot token. Check the token from @BotFather in the "
+                "environment variable named by telegram.token_env."
+            )
+        if isinstance(error, NetworkError):
+            return StartupError(
+                f"Cannot reach the Telegram Bot API at {self.base_url} ({without_body(error)}). "
+                "Check the network, or telegram.base_url in the config."
+            )
+        return error
+
     async def stop(self) -> None:
         """Stop polling first so no new update arrives while handlers finish."""
         updater = self.application.updater
+        self.polling.stopping = True
         if updater is not None and updater.running:
             await updater.stop()
         if self.application.running:

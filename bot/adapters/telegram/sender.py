@@ -91,6 +91,8 @@ class TelegramSender:
             if any(reason in error.message.lower() for reason in GONE_REASONS):
                 return outcomes.Gone(error.message)
             return outcomes.Failed(error.message)
+        except (InvalidToken, EndPointNotFound) as error:  # 401, or 404 for a garbled token
+            return outcomes.Unauthorized(_reason(_as_sent(error)))
         except TelegramError as error:  # TimedOut, NetworkError (5xx), anything else: passing
             return outcomes.Retry(_reason(_as_sent(error)))
         return outcomes.Delivered()
@@ -116,10 +118,12 @@ def _as_sent(error: TelegramError) -> TelegramError:
 
 
 def _reason(error: TelegramError) -> str:
-    """`NetworkError: Bad Gateway (502)`: the reason operators read in the outbox and stats.
+    """`NetworkError: Bad Gateway (502)`: the reason operators read in the outbox and stats."""
+    return f"{type(error).__name__}: {without_body(error)}"
 
-    When the answer was not JSON (Telegram's nginx front answers 502 with an HTML page),
-    python-telegram-bot appends the whole body to the message; it says nothing more.
-    """
-    message = error.message.split(_UNPARSED_BODY, 1)[0]
-    return f"{type(error).__name__}: {message}"
+
+def without_body(error: TelegramError) -> str:
+    """The error's message without the response body python-telegram-bot appends when the
+    answer was not JSON (Telegram's nginx front answers 502 with an HTML page; a proxy's page
+    may echo the request path, token and all): it says nothing more, and may say too much."""
+    return error.message.split(_UNPARSED_BODY, 1)[0]

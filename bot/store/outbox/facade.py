@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from bot.domain.clock import Clock
 from bot.domain.figures import DeliveryStats
 from bot.domain.queue import DueSlot, EnqueueResult, Inputs, Job, Plan, Progress
+from bot.domain.secrets import scrub
 from bot.store.db import Database
 from bot.store.outbox import broadcasts, claims, enqueue, figures, retention
 from bot.store.outbox.workers import WorkerLocks
@@ -124,7 +125,9 @@ class Outbox:
         """Put the row back for later; `count` says whether this was a failed attempt."""
         not_before = self._now() + max(0, round(delay))
         async with self._db.write() as connection:
-            return await claims.retry_later(connection, job, worker, not_before, reason, count)
+            return await claims.retry_later(
+                connection, job, worker, not_before, scrub(reason), count
+            )
 
     async def close(
         self, job: Job, worker: str, state: str, reason: str, attempt: bool = False
@@ -134,12 +137,14 @@ class Outbox:
         `attempt` counts the try that ended it (a last failed send), so `attempts` is honest.
         """
         async with self._db.write() as connection:
-            return await claims.close(connection, job, worker, state, reason, attempt, self._now())
+            return await claims.close(
+                connection, job, worker, state, scrub(reason), attempt, self._now()
+            )
 
     async def deactivate_chat(self, job: Job, worker: str, reason: str) -> None:
         """The chat is gone: fail this job and everything else queued for it; unsubscribe."""
         async with self._db.write() as connection:
-            await claims.deactivate_chat(connection, job, worker, reason, self._now())
+            await claims.deactivate_chat(connection, job, worker, scrub(reason), self._now())
 
     # Figures and retention
 

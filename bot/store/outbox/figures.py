@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.domain.figures import DeliveryStats
+from bot.domain.secrets import scrub
 from bot.store.db import fetch_all, fetch_one
 
 
@@ -44,5 +45,6 @@ async def stats(connection: aiosqlite.Connection, since: int) -> DeliveryStats:
     by_state: dict[str, dict[str, int]] = {}
     for row in states:
         by_state.setdefault(row["platform"], {})[row["state"]] = row["n"]
-    failures = [(r["platform"], r["state"], r["reason"], r["n"]) for r in reasons]
+    # Scrubbed on the way out too: rows written before reasons were scrubbed on the way in.
+    failures = [(r["platform"], r["state"], scrub(r["reason"]), r["n"]) for r in reasons]
     return DeliveryStats(by_state, failures)

@@ -1,0 +1,76 @@
+"""Long polling that waits out a refused token instead of dying on it.
+
+python-telegram-bot's polling loop gives up for good on the first 401 (`InvalidToken`): the
+bot stayed up, answered nothing again even once the token worked, and SIGTERM then ended in a
+traceback. Telegram answers 401 while a token is revoked or the bot is being moved, and the
+operator's fix (a new token) means a restart anyway; until then the polling request itself
+holds on: it says so once at CRITICAL, asks again every `PROBE_SECONDS`, and hands the loop an
+answer only when there is a real one. Delivery pauses the same way (`outcomes.Unauthorized`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from http import HTTPStatus
+from typing import TYPE_CHECKING
+
+from telegram.request import BaseRequest, RequestData
+
+from bot.adapters.telegram.http import AiohttpRequest
+
+if TYPE_CHECKING:
+    from telegram._utils.types import ODVInput
+
+log = logging.getLogger(__name__)
+
+PROBE_SECONDS = 10.0
+# What Telegram answers a refused token: 401, or 404 for a token it cannot even parse.
+REFUSED = (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
+
+
+class PollingRequest(AiohttpRequest):
+    """The request for getUpdates alone: a refused token is retried, not raised."""
+
+    __slots__ = ("_refused", "stopping")
+
+    def __init__(self) -> None:
+        super().__init__(connection_pool_size=1)
+        self._refused = False
+        self.stopping = False  # set before polling stops: its last call may fail at once
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        while True:
+            status, body = await super().do_request(
+                url,
+                method,
+                request_data,
+                read_timeout,
+                write_timeout,
+                connect_timeout,
+                pool_timeout,
+            )
+            if status not in REFUSED or self.stopping:
+                if self._refused and status not in REFUSED:
+                    log.warning("Telegram accepts the bot token again: reading messages")
+                    self._refused = False
+                return status, body
+            if not self._refused:
+                log.critical(
+                    "Telegram refused the bot token (HTTP %d): no messages are read or "
+                    "delivered until it is accepted; asking again every %.0f s. If it was "
+                    "revoked, put the new token from @BotFather in the environment and restart.",
+                    status,
+                    PROBE_SECONDS,
+                )
+                self._refused = True
+            await asyncio.sleep(PROBE_SECONDS)
