@@ -47,6 +47,7 @@ class NullSender:
 
     def __init__(self, inner: Any) -> None:
         self.platform, self.limits, self._inner = inner.platform, inner.limits, inner
+        self.pacer = inner.pacer
         self.accepted_at: list[float] = []
         self.per_chat: Counter[int] = Counter()
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from bot.bootstrap import telegram_limits
 from bot.config import Config
 from bot.core.dispatch import BriefBot
+from bot.delivery.pacer import Pacer
 from bot.delivery.ports import PlatformSender
 
 NO_TELEGRAM_TOKEN = """No Telegram bot token found.
@@ -52,6 +53,7 @@ async def launch_telegram(
     from bot.adapters.telegram.sender import TelegramSender
 
     settings = config.telegram
+    pacer = Pacer(telegram_limits(config))  # one budget for answers and deliveries
     adapter = TelegramAdapter(
         core,
         token,
@@ -59,10 +61,11 @@ async def launch_telegram(
         operators=settings.operators,
         poll_timeout=settings.poll_timeout,
         sends_at_once=config.delivery.concurrency,
+        pacer=pacer,
     )
     await adapter.start()
     stack.push_async_callback(adapter.stop)
-    return TelegramSender(adapter.bot, telegram_limits(config))
+    return TelegramSender(adapter.bot, pacer.limits, pacer)
 
 
 async def launch_discord(

@@ -20,6 +20,7 @@ from bot.core.messages import t
 from bot.core.reply import Button, Reply
 from bot.core.request import Request
 from bot.delivery.outcomes import Delivered, Outcome
+from bot.delivery.pacer import Pacer
 from bot.delivery.ports import Limits
 from bot.domain.address import Address, ChatKind
 from bot.render.plain import render, render_buttons
@@ -123,6 +124,7 @@ class ConsoleSender:
 
     def __init__(self, console: Console) -> None:
         self.console = console
+        self.pacer = Pacer(self.limits)
 
     def render(self, reply: Reply) -> list[Reply]:
         return [reply]

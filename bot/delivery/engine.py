@@ -179,7 +179,7 @@ class DeliveryEngine:
             )
 
     async def _drain(self, sender: PlatformSender) -> None:
-        pacer = Pacer(sender.limits)
+        pacer = sender.pacer
         self._inflight[sender.platform] = asyncio.Semaphore(self.settings.concurrency)
         active = self._active[sender.platform]
         batch = self.settings.batch

@@ -18,12 +18,20 @@ That gate counts a send when it is granted its turn, so a turn is only granted t
 leaves at once: the caller waits for its chat (`wait_chat`), then for a free connection, and
 only then takes its turn (`take_turn`).
 
+One pacer per platform is shared by everything that sends there: the delivery engine and the
+adapter's answers to readers (its sender owns it). Answers are `urgent`: the next free slot
+goes to the oldest waiting answer before any waiting delivery, so a reader waits for at most
+the answers ahead of them, never for a morning's queue, and neither ever sends into a flood
+wait another one was told about.
+
 Time here is the event loop's monotonic clock: pacing is about real elapsed seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import math
 from collections import deque
 
@@ -43,7 +51,10 @@ class Pacer:
         self._recent: deque[float] = deque(maxlen=max(1, math.floor(limits.per_second)))
         self._chat_ready: dict[str, float] = {}
         self._group_sent: dict[str, deque[float]] = {}
-        self._lock = asyncio.Lock()
+        # Sends waiting for a slot: (0 urgent / 1 not, arrival, future set when granted).
+        self._waiting: list[tuple[int, int, asyncio.Future[float]]] = []
+        self._arrivals = itertools.count()
+        self._granting: asyncio.Task | None = None
 
     @staticmethod
     def _now() -> float:
@@ -63,25 +74,41 @@ class Pacer:
         if is_group:
             await self._wait_group_budget(chat)
 
-    async def take_turn(self, chat: str, is_group: bool) -> None:
+    async def take_turn(self, chat: str, is_group: bool, urgent: bool = False) -> None:
         """Sleep until the next global slot, then count the send as gone.
 
         Call it holding a connection and send at once: a turn granted to a send that then
         queued for a connection would leave later than counted, and a burst of such late
         sends is exactly what a sliding second (Telegram's, the fake's) refuses a second later.
+        `urgent` (an answer to a reader) goes ahead of every send that is not.
         """
-        async with self._lock:  # global slots are handed out one at a time, in order
-            while True:
-                now = self._now()
-                start = max(self._next_slot, self._paused_until, self._window_opens())
-                if start <= now:
-                    break
-                await asyncio.sleep(start - now)
-            self._next_slot = max(self._next_slot, now - self._slack) + self._interval
-            self._recent.append(now)
+        granted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (0 if urgent else 1, next(self._arrivals), granted))
+        if self._granting is None:
+            self._granting = asyncio.create_task(self._grant())
+        now = await granted
         self._chat_ready[chat] = now + self.limits.chat_interval
         if is_group:
             self._group_sent.setdefault(chat, deque()).append(now)
+
+    async def _grant(self) -> None:
+        """Hand out global slots one at a time, each to the first waiting send by priority;
+        which one is chosen only when its slot has come, so a later urgent one still wins."""
+        try:
+            while self._waiting:
+                now = self._now()
+                start = max(self._next_slot, self._paused_until, self._window_opens())
+                if start > now:
+                    await asyncio.sleep(start - now)
+                    continue  # a pause may have come meanwhile
+                _, _, granted = heapq.heappop(self._waiting)
+                if granted.done():
+                    continue  # its sender was cancelled while waiting: not a send
+                self._next_slot = max(self._next_slot, now - self._slack) + self._interval
+                self._recent.append(now)
+                granted.set_result(now)
+        finally:
+            self._granting = None
 
     def _window_opens(self) -> float:
         """When one more send keeps every second within `per_second` sends."""

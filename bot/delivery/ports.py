@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.core.reply import Reply
 from bot.delivery.outcomes import Outcome
 from bot.domain.queue import Inputs, Job, Prepared
+
+if TYPE_CHECKING:
+    from bot.delivery.pacer import Pacer
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class PlatformSender(Protocol):
 
     platform: str
     limits: Limits
+    pacer: Pacer  # the platform's whole budget, shared with the adapter's answers to readers
 
     def render(self, reply: Reply) -> Sequence[object]:
         """The platform messages for a reply, in order (buttons on the last)."""

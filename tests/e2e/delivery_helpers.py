@@ -104,6 +104,7 @@ class SpySender:
         self.inner = inner
         self.platform = inner.platform
         self.limits = inner.limits
+        self.pacer = inner.pacer
         self.attempts: list[Attempt] = []
 
     def render(self, reply: Reply) -> Sequence[object]:

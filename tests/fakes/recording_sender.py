@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.core.reply import Reply
 from bot.delivery.outcomes import Delivered, Outcome
+from bot.delivery.pacer import Pacer
 from bot.delivery.ports import Limits
 from bot.render.telegram_html import render
 
@@ -24,6 +25,10 @@ class RecordingSender:
     sent: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     attempts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     script: dict[str, list[Outcome]] = field(default_factory=dict)
+    pacer: Pacer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pacer = Pacer(self.limits)
 
     def render(self, reply: Reply) -> list[str]:
         return render(reply)

@@ -3,7 +3,8 @@
 The domain imports nothing of ours; the catalog and the store import the domain; the core
 imports the domain, the catalog and the reply model; render imports the reply model; delivery
 imports the domain, the catalog, the reply model and its own ports; adapters import the core,
-render, the catalog, the domain and the delivery ports and outcomes (never the engine); entry
+render, the catalog, the domain and the delivery ports, outcomes and pacer (never the engine:
+the pacer is the platform's budget, which their answers to readers share); entry
 points (cli, bootstrap, runner, platforms, config, logs) import anything. Imports inside
 functions and `TYPE_CHECKING` blocks count too.
 """
@@ -32,7 +33,7 @@ def layer_of(module: str) -> str:
     """The layer a module `bot.x.y` belongs to."""
     if module == "bot.core.reply":
         return "reply"
-    if module in ("bot.delivery.ports", "bot.delivery.outcomes"):
+    if module in ("bot.delivery.ports", "bot.delivery.outcomes", "bot.delivery.pacer"):
         return "delivery-ports"
     parts = module.split(".")
     return parts[1] if len(parts) > 1 and parts[1] in ALLOWED else ENTRY

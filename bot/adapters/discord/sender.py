@@ -41,6 +41,7 @@ from bot.adapters.discord.mapping import PLATFORM
 from bot.adapters.errors import StartupError
 from bot.core.reply import Reply
 from bot.delivery import outcomes
+from bot.delivery.pacer import Pacer
 from bot.delivery.ports import Limits
 from bot.render.discord_embeds import DiscordMessage, render
 
@@ -93,6 +94,7 @@ class DiscordSender:
         """`owns_http`: `close()` closes `http` too (not when it is a running client's)."""
         self.http = http
         self.limits = limits
+        self.pacer = Pacer(limits)  # answers are interaction responses: outside this budget
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self._owns_http = owns_http
 

@@ -30,6 +30,8 @@ from bot.adapters.telegram.replies import answer_button, send_reply
 from bot.adapters.telegram.sender import without_body
 from bot.core.commands import Scope
 from bot.core.dispatch import BriefBot
+from bot.delivery.pacer import Pacer
+from bot.delivery.ports import Limits
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +60,13 @@ class TelegramAdapter:
         operators: list[int] | None = None,
         poll_timeout: int = 30,
         sends_at_once: int = 8,
+        pacer: Pacer | None = None,
     ) -> None:
         """`sends_at_once` is the delivery engine's concurrency: the connection pool has room
-        for those sends and every update being handled at the same time."""
+        for those sends and every update being handled at the same time. `pacer` is the
+        platform's budget, shared with the delivery engine's sender: answers go first."""
         self.core = core
+        self.pacer = pacer or Pacer(Limits())
         self.base_url = base_url
         self.operators = operators or []
         self.poll_timeout = poll_timeout
@@ -161,7 +166,7 @@ class TelegramAdapter:
             return
         reply = await self.core.handle_text(request, text, me=context.bot.username)
         if reply is not None and not reply.is_empty:
-            await send_reply(context.bot, message.chat.id, reply, thread_of(message))
+            await send_reply(context.bot, self.pacer, message.chat, reply, thread_of(message))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle an inline button press."""
@@ -173,7 +178,7 @@ class TelegramAdapter:
             await query.answer()
             return
         reply = await self.core.handle_action(request, query.data)
-        await answer_button(context.bot, query, reply)
+        await answer_button(context.bot, self.pacer, query, reply)
 
     async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stop delivering to a chat the bot was removed from or blocked in."""

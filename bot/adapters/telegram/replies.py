@@ -1,26 +1,38 @@
 """Sending core replies through the Bot API: HTML, split in order, buttons on the last part.
 
-A reply Telegram refuses for flooding (429) is sent again after its `retry_after`, as long as a
+Every message and edit takes its turn of the platform's budget, the pacer the delivery engine
+sends through too, ahead of deliveries (`Pacer.take_turn(urgent=True)`): a burst of commands
+is answered as fast as Telegram's limits allow and never sent into a flood wait. A 429 pauses
+that pacer for everyone, and the answer is tried again after its `retry_after` as long as a
 reader would still be waiting for it (`FLOOD_WAIT_LIMIT`): flood control refuses before
-sending, so trying again cannot show anything twice.
+sending, so trying again cannot show anything twice. Answers to button presses
+(answerCallbackQuery) are not messages and are never held back: a press left unanswered
+for long expires.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from telegram import Bot, CallbackQuery, LinkPreviewOptions, MaybeInaccessibleMessage, Message
-from telegram.constants import ParseMode
+from telegram import (
+    Bot,
+    CallbackQuery,
+    Chat,
+    LinkPreviewOptions,
+    MaybeInaccessibleMessage,
+    Message,
+)
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapters.telegram.mapping import keyboard, replace_button, thread_of
 from bot.core.reply import Reply
+from bot.delivery.pacer import Pacer
 from bot.render.telegram_html import render
 
 log = logging.getLogger(__name__)
@@ -41,23 +53,27 @@ def flood_wait_seconds(error: RetryAfter) -> float:
     return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
 
 
-async def patiently(call: Callable[[], Awaitable[T]]) -> T:
-    """`call()`, again after each flood wait while the waits add up to `FLOOD_WAIT_LIMIT`."""
+async def paced(pacer: Pacer, chat: Chat, call: Callable[[], Awaitable[T]]) -> T:
+    """`call()` in its turn, ahead of deliveries; again after each flood wait (which pauses
+    the pacer for every sender) while the waits add up to `FLOOD_WAIT_LIMIT`."""
+    key, shared = str(chat.id), chat.type != ChatType.PRIVATE
     waited = 0.0
     while True:
+        await pacer.wait_chat(key, shared)
+        await pacer.take_turn(key, shared, urgent=True)
         try:
             return await call()
         except RetryAfter as error:
             wait = flood_wait_seconds(error)
+            pacer.pause(wait)
             if waited + wait > FLOOD_WAIT_LIMIT:
                 raise
             log.warning("Telegram flood control: answering again in %.0f s", wait)
-            await asyncio.sleep(wait)
             waited += wait
 
 
 async def send_reply(
-    bot: Bot, chat_id: int | str, reply: Reply, thread_id: int | None = None
+    bot: Bot, pacer: Pacer, chat: Chat, reply: Reply, thread_id: int | None = None
 ) -> list[Message]:
     """Send every message of `reply` in order, into a forum topic if given; keyboard last."""
     texts = render(reply)
@@ -66,7 +82,7 @@ async def send_reply(
         last = index == len(texts) - 1
         send = functools.partial(
             bot.send_message,
-            chat_id,
+            chat.id,
             text,
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(reply.buttons) if last else None,
@@ -74,27 +90,29 @@ async def send_reply(
             protect_content=reply.protect,
             message_thread_id=thread_id,
         )
-        sent.append(await patiently(send))
+        sent.append(await paced(pacer, chat, send))
     return sent
 
 
-async def answer_button(bot: Bot, query: CallbackQuery, reply: Reply) -> None:
+async def answer_button(bot: Bot, pacer: Pacer, query: CallbackQuery, reply: Reply) -> None:
     """Apply a button's reply, then answer the press.
 
     The press is answered even if applying the reply failed: an unanswered press keeps the
     reader's button spinning and hides the notice, which often says what happened.
     """
     try:
-        await _apply(bot, query.message, reply)
+        await _apply(bot, pacer, query.message, reply)
     finally:
         await query.answer(text=reply.notice[:200] if reply.notice else None)
 
 
-async def _apply(bot: Bot, message: MaybeInaccessibleMessage | None, reply: Reply) -> None:
+async def _apply(
+    bot: Bot, pacer: Pacer, message: MaybeInaccessibleMessage | None, reply: Reply
+) -> None:
     """Edit the pressed message if the reply asks to, else (or if it can't be) send anew."""
     if isinstance(message, Message) and (reply.edit or reply.update is not None):
         try:
-            await _edit(message, reply)
+            await paced(pacer, message.chat, functools.partial(_edit, message, reply))
             return
         except BadRequest as error:
             if "not modified" in error.message.lower():
@@ -102,7 +120,7 @@ async def _apply(bot: Bot, message: MaybeInaccessibleMessage | None, reply: Repl
             # Deleted, or too old to edit: say it in a new message if there is anything to say.
             log.info("could not edit the pressed message: %s", error.message)
     if reply.parts and message is not None:
-        await send_reply(bot, message.chat.id, reply, thread_of(message))
+        await send_reply(bot, pacer, message.chat, reply, thread_of(message))
 
 
 async def _edit(message: Message, reply: Reply) -> None:

@@ -34,6 +34,7 @@ from bot.adapters.telegram.mapping import PLATFORM, keyboard
 from bot.adapters.telegram.replies import NO_PREVIEW, flood_wait_seconds
 from bot.core.reply import Button, Reply
 from bot.delivery import outcomes
+from bot.delivery.pacer import Pacer
 from bot.delivery.ports import Limits
 from bot.render.telegram_html import render
 
@@ -56,9 +57,11 @@ class TelegramMessage:
 class TelegramSender:
     platform = PLATFORM
 
-    def __init__(self, bot: Bot, limits: Limits) -> None:
+    def __init__(self, bot: Bot, limits: Limits, pacer: Pacer | None = None) -> None:
+        """`pacer`: the budget the adapter's answers to readers draw on too."""
         self.bot = bot
         self.limits = limits
+        self.pacer = pacer or Pacer(limits)
 
     def render(self, reply: Reply) -> list[TelegramMessage]:
         texts = render(reply)
