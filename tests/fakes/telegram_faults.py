@@ -189,14 +189,23 @@ class FloodControl:
         self._per_chat = per_chat_rate
         self._group_per_minute = group_per_minute
         self._chats: dict[object, list[_SlidingWindow]] = {}
+        # Flood waits told so far: until when, for every chat (None) or for one.
+        self._told: dict[object, float] = {}
+        self.sent_inside_wait = 0  # sends that arrived while a wait told about them was open
 
     def admit(self, chat_id: object, now: float) -> int | None:
         """Record an accepted send and answer None, or answer the whole seconds to wait."""
+        if now < max(self._told.get(None, 0.0), self._told.get(chat_id, 0.0)):
+            self.sent_inside_wait += 1  # Telegram lengthens the wait of a bot that does this
+        everyone = self._global.wait(now) if self._global else 0.0
         windows = [self._global] if self._global else []
         windows += self._chats.setdefault(chat_id, self._chat_windows(chat_id))
         wait = max((window.wait(now) for window in windows), default=0.0)
         if wait > 0:
-            return max(1, math.ceil(wait))
+            told = max(1, math.ceil(wait))
+            scope = None if everyone > 0 else chat_id
+            self._told[scope] = max(self._told.get(scope, 0.0), now + told)
+            return told
         for window in windows:
             window.stamps.append(now)
         return None

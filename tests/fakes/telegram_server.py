@@ -42,6 +42,7 @@ class SendStats:
     accepted: int = 0
     rate_limited: int = 0
     failed: int = 0
+    sent_inside_wait: int = 0  # sends that arrived inside a flood wait the bot was told of
     accepted_at: list[float] = field(default_factory=list)
 
 
@@ -222,6 +223,7 @@ class BotApiServer:
                 raise _NginxPage(fault.error.status) if fault.html_body else fault.error
         if send and self._flood is not None:
             wait = self._flood.admit(chat_id, time.monotonic())
+            self.stats.sent_inside_wait = self._flood.sent_inside_wait
             if wait is not None:
                 self.stats.rate_limited += 1
                 raise errors.flood(wait)
