@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.catalog.keys import key_of
 from bot.catalog.model import Brief, Entry, Library, PartialDate, Prayer, Topic
 from bot.catalog.names import TopicNames
 from bot.catalog.search import SearchHit, SearchIndex
@@ -27,6 +28,8 @@ class Catalog:
             for name in (topic.slug, *topic.aliases):
                 self._names.add(name, topic.slug)
         self._entries: dict[str, Entry] = {e.id: e for e in library.entries}
+        self._prayer_by_key = {key_of(p.id): p for p in library.prayers}
+        self._topic_by_key = {key_of(t.slug): t for t in library.topics}
         latest_first = sorted(library.briefs, key=_newest_first_key, reverse=True)
         self._briefs_by_topic = _by_topic(library.topics, latest_first)
         self._prayers_by_topic = _by_topic(library.topics, library.prayers)
@@ -67,6 +70,14 @@ class Catalog:
 
     def entry(self, entry_id: str) -> Entry | None:
         return self._entries.get(entry_id)
+
+    def prayer_by_key(self, key: str) -> Prayer | None:
+        """The prayer point a button's key (`keys.key_of` of its id) names."""
+        return self._prayer_by_key.get(key)
+
+    def topic_by_key(self, key: str) -> Topic | None:
+        """The topic a button's key (`keys.key_of` of its slug) names."""
+        return self._topic_by_key.get(key)
 
     def search(self, query: str, limit: int = 10) -> list[SearchHit[Entry]]:
         """Briefs and prayer points matching any word of `query`, best first."""

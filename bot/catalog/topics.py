@@ -15,6 +15,8 @@ from bot.catalog.names import TopicNames, normalise_name
 
 TOPIC_FIELDS = ("slug", "title", "description", "aliases")
 
+MAX_SLUG = 64  # Telegram deep links (t.me/bot?start=...) carry at most 64 characters
+
 
 def read_topics(root: Node, report: Report) -> tuple[list[Topic], TopicNames | None]:
     """The valid topics, and the names of all topics whose slug could be read.
@@ -39,7 +41,13 @@ def read_topics(root: Node, report: Report) -> tuple[list[Topic], TopicNames | N
         description = fields.text("description", one_line=True)
         aliases = fields.texts("aliases", required=False) or []
         slug_node = fields.node("slug", required=False)
-        if slug in slug_lines:
+        if slug is not None and len(slug) > MAX_SLUG:
+            fields.problem(
+                slug_node,
+                f"slug '{slug[:20]}…' is {len(slug)} characters; at most {MAX_SLUG} "
+                "(Telegram's limit for a link that opens a topic)",
+            )
+        elif slug in slug_lines:
             fields.problem(
                 slug_node, f"duplicate slug '{slug}' (first on line {slug_lines[slug]})"
             )

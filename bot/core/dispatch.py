@@ -41,7 +41,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("subscribe", subscription.subscribe, Scope.MANAGE),
     Action(subscription.TIMEZONE_ACTION, subscription.choose_timezone, Scope.MANAGE),
     Action("topics", reading.topics),
-    Action(reading.TOPIC_ACTION, reading.topic),
+    Action(reading.TOPIC_ACTION, reading.topic_pressed),
     Action("prayed:", prayer.prayed),
     Action("forget:", privacy.confirm, Scope.MANAGE),
     Action("broadcast:", broadcast.decide, Scope.OPERATOR),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.catalog.keys import key_of
 from bot.catalog.model import Brief, Library, Prayer
 from bot.core.archive import DEFAULT_MONTHS, is_archive
 from bot.core.digest import Digest
@@ -15,7 +16,7 @@ from bot.core.messages import day_text, t, tn
 from bot.core.reply import Button, Heading, Kicker, Link, Meta, Paragraph, Part, Reply, Separator
 
 PRAYED_ACTION = "prayed:"
-NAMED_SUFFIX = ":t"
+DAY_FORMAT = "%Y%m%d"  # the day in a prayer button's data: 8 bytes
 
 
 def long_date(day: date, locale: str | None = None) -> str:
@@ -77,18 +78,16 @@ def entry_parts(entry: Brief | Prayer) -> list[Part]:
     return prayer_parts(entry)
 
 
-def prayed_button(prayer: Prayer, count: int, named: bool = False) -> Button:
-    """The "I prayed" button; `named` adds the prayer's title when several share a message."""
+def prayed_button(prayer: Prayer, count: int, day: date) -> Button:
+    """The "I prayed" button of `day`'s prayer point. Its data carries the day and the
+    prayer's short key ("prayed:20261203:1a2b3c4d5e", 26 bytes whatever the id): a press
+    counts for the day of the message it is on, whatever the chat's time zone is now."""
     label = t("button.prayed.count", count=count) if count else t("button.prayed")
-    if named and prayer.title:
-        label = t("button.prayed.named", label=label, title=prayer.title)
-    return Button(label, PRAYED_ACTION + prayer.id + (NAMED_SUFFIX if named else ""))
+    return Button(label, f"{PRAYED_ACTION}{day.strftime(DAY_FORMAT)}:{key_of(prayer.id)}")
 
 
-def prayer_buttons(
-    prayer: Prayer | None, count: int, named: bool = False
-) -> tuple[tuple[Button, ...], ...]:
-    return ((prayed_button(prayer, count, named),),) if prayer else ()
+def prayer_buttons(prayer: Prayer | None, count: int, day: date) -> tuple[tuple[Button, ...], ...]:
+    return ((prayed_button(prayer, count, day),),) if prayer else ()
 
 
 def digest_reply(
@@ -102,7 +101,8 @@ def digest_reply(
         parts += [Separator(), *brief_parts(brief, digest.day, archive_after)]
     if digest.prayer is not None:
         parts += [Separator(), *prayer_parts(digest.prayer, heading=t("digest.prayer"))]
-    return Reply(parts=tuple(parts), buttons=prayer_buttons(digest.prayer, prayed_count))
+    buttons = prayer_buttons(digest.prayer, prayed_count, digest.day)
+    return Reply(parts=tuple(parts), buttons=buttons)
 
 
 def library_counts(library: Library) -> dict[str, str]:

@@ -22,9 +22,12 @@ async def record_prayer(
     connection: aiosqlite.Connection, address: Address, prayer_id: str, day: date
 ) -> tuple[bool, int]:
     """(whether this chat is newly counted, how many chats prayed it that day)."""
+    # Only for a chat that exists when this transaction runs: a /forget that raced the press
+    # (it read the chat, the forget deleted everything, then it wrote) leaves nothing behind.
     added = await changes(
         connection,
-        "INSERT OR IGNORE INTO prayers (prayer_id, day, platform, chat_id) VALUES (?, ?, ?, ?)",
+        """INSERT OR IGNORE INTO prayers (prayer_id, day, platform, chat_id)
+           SELECT ?, ?, platform, chat_id FROM chats WHERE platform = ? AND chat_id = ?""",
         (prayer_id, day_text(day), address.platform, address.chat_id),
     )
     if added:

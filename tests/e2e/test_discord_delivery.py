@@ -14,6 +14,7 @@ import pytest
 
 from bot.adapters.discord.sender import discord_sender, nonce
 from bot.adapters.errors import StartupError
+from bot.catalog.keys import key_of
 from bot.core.reply import Button, Heading, Paragraph, Reply
 from bot.delivery.outcomes import Retry
 from bot.domain.address import ChatKind
@@ -78,7 +79,7 @@ async def test_a_channel_and_a_dm_get_the_digest_as_embeds_with_the_prayed_butto
         assert any("footer" in embed for embed in body["embeds"][1:-1])  # the briefs' sources
         [[button]] = [row["components"] for row in body["components"]]
         assert button["label"].endswith("I prayed")
-        assert button["custom_id"].removeprefix("bb:prayed:") in prayers
+        assert button["custom_id"].rsplit(":", 1)[1] in {key_of(p) for p in prayers}
         assert body["allowed_mentions"] == {"parse": []}
         assert (len(body["nonce"]), body["enforce_nonce"]) == (25, True)
         [message] = fake.messages(channel)

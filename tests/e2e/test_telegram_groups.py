@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import time
 
+from bot.catalog.keys import key_of
 from tests.e2e.conftest import (
     ALICE,
     BOB,
@@ -221,7 +222,7 @@ async def test_answers_go_to_the_forum_topic_the_command_was_typed_in(
     telegram.api.message(SUPERGROUP.id, listing["message_id"]).update(
         message_thread_id=42, is_topic_message=True
     )
-    await telegram.press(SUPERGROUP, BOB, listing, "topic:church")
+    await telegram.press(SUPERGROUP, BOB, listing, f"topic:{key_of('church')}")
     await telegram.ask(SUPERGROUP, BOB, "/about")  # typed in "General": no thread
 
     threads = [call.get("message_thread_id") for call in telegram.api.calls("sendMessage")]

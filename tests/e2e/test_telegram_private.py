@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
+from bot.catalog.keys import key_of
 from bot.core.commands import BY_NAME
 from tests.e2e.conftest import ALICE, TODAY, TelegramBot
 
@@ -31,7 +32,7 @@ async def test_start_deep_link_opens_the_topic(telegram: TelegramBot) -> None:
     first, *_, last = await telegram.say(ALICE.chat, ALICE, "/start topic-defectors")
 
     assert first["text"].startswith("Defectors and escape\nNorth Koreans who flee")
-    assert "prayed:pray-defectors-detained-in-china:t" in [data for _, data in buttons(last)]
+    assert buttons(last) == []  # "I prayed" counts only the day's own prayer point (/pray)
 
 
 async def test_help_lists_reading_and_subscription_commands_but_not_operator_ones(
@@ -137,11 +138,12 @@ async def test_today_sends_the_digest_with_the_prayed_button(telegram: TelegramB
     assert digest["text"].startswith(f"Daily brief — {TODAY}\n")
     assert "\nPrayer point\n" in digest["text"]
     [(label, data)] = buttons(digest)
-    assert label == "🙏 I prayed" and data.startswith("prayed:pray-")
+    assert label == "🙏 I prayed" and data.startswith("prayed:20261123:")
     chat = await telegram.chat(ALICE.chat)
     assert chat is not None
     received = await telegram.store.received_before(chat.pk, datetime(2026, 11, 24).date())
-    assert data.removeprefix("prayed:") in received  # a subscriber's /today counts as sent
+    key = data.rsplit(":", 1)[1]
+    assert any(key_of(entry) == key for entry in received)  # a subscriber's /today is "sent"
 
 
 async def test_pray_sends_todays_prayer_point(telegram: TelegramBot) -> None:
@@ -160,10 +162,8 @@ async def test_topic_shows_latest_briefs_and_prayers(telegram: TelegramBot) -> N
     assert text.startswith("Defectors and escape\n")
     for item in catalog.briefs_for("defectors")[:3] + catalog.prayers_for("defectors")[:2]:
         assert item.title in text
-    assert all(m["reply_markup"] is None for m in messages[:-1])  # buttons go on the last
-    labels = [label for label, _ in buttons(messages[-1])]
-    titles = [p.title for p in catalog.prayers_for("defectors")[:2]]
-    assert labels == [f"🙏 I prayed — {title}" for title in titles]
+    # No "I prayed" here: a press counts only the day's own prayer point, from /pray.
+    assert all(m.get("reply_markup") is None for m in messages)
 
 
 async def test_topic_alias_finds_the_topic(telegram: TelegramBot) -> None:
@@ -178,7 +178,7 @@ async def test_topic_without_a_name_offers_every_topic(telegram: TelegramBot) ->
 
     assert menu["text"] == "Which topic? Pick one below, or type /topic NAME."
     slugs = [topic.slug for topic in telegram.services.catalog.current.topics]
-    assert [data for _, data in buttons(menu)] == [f"topic:{slug}" for slug in slugs]
+    assert [data for _, data in buttons(menu)] == [f"topic:{key_of(slug)}" for slug in slugs]
 
 
 async def test_misspelt_topic_suggests_the_right_one(telegram: TelegramBot) -> None:
@@ -188,7 +188,7 @@ async def test_misspelt_topic_suggests_the_right_one(telegram: TelegramBot) -> N
     assert unknown == "I don't know the topic “defecters”."
     assert suggestion.startswith("Did you mean defectors")  # best match first
     assert see_all == "See all topics with /topics."
-    assert buttons(reply)[0] == ("Defectors and escape", "topic:defectors")
+    assert buttons(reply)[0] == ("Defectors and escape", f"topic:{key_of('defectors')}")
 
 
 async def test_topics_lists_every_topic_with_its_counts(telegram: TelegramBot) -> None:

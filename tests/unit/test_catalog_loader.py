@@ -408,6 +408,16 @@ def test_an_alias_already_used_by_another_topic_is_reported(content: Path) -> No
     ]
 
 
+def test_a_slug_longer_than_a_telegram_deep_link_allows_is_reported(content: Path) -> None:
+    slug = "a" * 65
+    write(content, "topics.yaml", topics_with(f"- slug: {slug}\n  title: T\n  description: D\n"))
+
+    assert reported(load_library(content), content) == [
+        "topics.yaml:17: slug 'aaaaaaaaaaaaaaaaaaaa…' is 65 characters; at most 64 "
+        "(Telegram's limit for a link that opens a topic)"
+    ]
+
+
 def test_a_slug_used_twice_is_reported(content: Path) -> None:
     write(content, "topics.yaml", topics_with("- slug: defectors\n  title: T\n  description: D\n"))
 

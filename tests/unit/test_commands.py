@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
+from zoneinfo import available_timezones
 
 import pytest
 
+from bot.catalog.keys import key_of
 from bot.core.dispatch import BriefBot, parse_command
+from bot.core.handlers.broadcast import CANCEL, SEND
+from bot.core.handlers.privacy import FORGET_NO, FORGET_YES
+from bot.core.handlers.reading import TOPIC_ACTION
+from bot.core.handlers.subscription import TIMEZONE_ACTION
 from bot.core.reply import Reply
 from bot.core.request import Request
+from bot.core.views import DAY_FORMAT, PRAYED_ACTION
 from bot.domain.address import Address, ChatKind
 from bot.render.plain import render
 
@@ -162,7 +169,55 @@ async def test_pressing_i_prayed_counts_once_per_chat_and_day(core, store):
 async def test_topic_with_a_typo_suggests_the_right_one(core):
     reply = await core.handle_text(ask(), "/topic defecters")
     assert "Did you mean defectors?" in render(reply)
-    assert "topic:defectors" in actions(reply)
+    assert f"topic:{key_of('defectors')}" in actions(reply)
+
+
+async def test_a_topic_button_from_before_short_keys_still_opens_its_topic(core):
+    old = await core.handle_action(ask(), "topic:defectors")
+    new = await core.handle_action(ask(), f"topic:{key_of('defectors')}")
+    assert render(old) == render(new) and render(new).startswith("== Defectors")
+
+
+async def test_i_prayed_counts_for_the_day_on_its_button_not_the_chats_new_today(core, clock):
+    await say(core, "/subscribe")
+    action = actions(await core.handle_text(ask(), "/pray"))[0]
+    assert (await core.handle_action(ask(), action)).update.label == "🙏 I prayed · 1 today"
+    await say(core, "/timezone Pacific/Kiritimati")  # already tomorrow there
+    again = await core.handle_action(ask(), action)
+    assert "Already counted" in again.notice
+
+
+async def test_forged_button_data_counts_nothing(core, catalog):
+    today = actions(await core.handle_text(ask(), "/pray"))[0]
+    day = today.split(":")[1]
+    other = next(p for p in catalog.current.library.prayers if key_of(p.id) not in today)
+    for forged in (
+        f"prayed:{day}:{key_of(other.id)}",  # another prayer in the library
+        f"prayed:20200101:{today.rsplit(':', 1)[1]}",  # a day long gone
+        f"prayed:notaday:{today.rsplit(':', 1)[1]}",
+    ):
+        reply = await core.handle_action(ask(), forged)
+        assert reply.update is None and "another day" in reply.notice, forged
+    assert (await core.handle_action(ask(), "prayed:20261123:0000000000")).update is None
+
+
+def test_every_button_template_fits_telegrams_64_bytes_and_discords_100_characters():
+    """Button data carries keys, days and zones, never a raw id: the longest of each."""
+    longest_zone = max(available_timezones(), key=len)
+    longest = [
+        f"{PRAYED_ACTION}{date.max.strftime(DAY_FORMAT)}:{key_of('x' * 500)}",
+        f"{TOPIC_ACTION}{key_of('x' * 500)}",
+        f"{TIMEZONE_ACTION}{longest_zone}",
+        "subscribe",
+        "topics",
+        FORGET_YES,
+        FORGET_NO,
+        f"{SEND}{2**63}",  # a draft's row id
+        f"{CANCEL}{2**63}",
+    ]
+    for data in longest:
+        assert len(data.encode()) <= 64, data
+        assert len("bb:" + data) <= 100, data  # the Discord adapter's custom_id prefix
 
 
 async def test_topic_accepts_aliases_in_any_case(core):
@@ -171,7 +226,8 @@ async def test_topic_accepts_aliases_in_any_case(core):
 
 async def test_topic_without_a_name_offers_every_topic(core):
     reply = await core.handle_text(ask(), "/topic")
-    assert actions(reply) == ["topic:defectors", "topic:church", "topic:labour-abroad"]
+    slugs = ["defectors", "church", "labour-abroad"]
+    assert actions(reply) == [f"topic:{key_of(slug)}" for slug in slugs]
 
 
 async def test_search_ranks_matches_and_reports_none(core):

@@ -277,8 +277,17 @@ async def test_forget_removes_every_row_about_the_chat_and_nothing_else(tmp_path
 
 
 async def test_forget_also_removes_prayers_of_a_chat_that_never_subscribed(tmp_path, store):
+    await new_chat(store, ALICE)
     await store.record_prayer(ALICE, "prayer-a", date(2026, 3, 1))
     assert await store.forget(ALICE)
+    assert rows_about(tmp_path / "briefbot.db", ALICE, -1) == []
+
+
+async def test_a_press_recorded_after_a_racing_forget_leaves_no_row(tmp_path, store):
+    """The handler read the chat, the forget deleted it, then the press is recorded."""
+    await new_chat(store, ALICE)
+    assert await store.forget(ALICE)
+    assert await store.record_prayer(ALICE, "prayer-a", date(2026, 3, 1)) == (False, 0)
     assert rows_about(tmp_path / "briefbot.db", ALICE, -1) == []
 
 

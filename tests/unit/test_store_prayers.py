@@ -21,6 +21,13 @@ ALICE = Address("telegram", "1001")
 BOB = Address("telegram", "1002")
 
 
+async def pray(store: Store, address: Address, prayer_id: str, day: date) -> tuple[bool, int]:
+    """Record a press from `address`, whose chat exists (presses count only for chats that do:
+    a /forget racing a press leaves nothing)."""
+    await store.ensure_chat(address, ChatKind.PRIVATE, delivery_time=time(7), timezone="UTC")
+    return await store.record_prayer(address, prayer_id, day)
+
+
 @pytest.fixture
 async def store(tmp_path) -> AsyncIterator[Store]:
     clock = FakeClock(datetime(2026, 3, 1, 6, 0, tzinfo=UTC))
@@ -29,25 +36,25 @@ async def store(tmp_path) -> AsyncIterator[Store]:
 
 
 async def test_a_chat_is_counted_once_per_prayer_point_and_day(store):
-    assert await store.record_prayer(ALICE, "prayer-a", TODAY) == (True, 1)
-    assert await store.record_prayer(ALICE, "prayer-a", TODAY) == (False, 1)
-    assert await store.record_prayer(BOB, "prayer-a", TODAY) == (True, 2)
+    assert await pray(store, ALICE, "prayer-a", TODAY) == (True, 1)
+    assert await pray(store, ALICE, "prayer-a", TODAY) == (False, 1)
+    assert await pray(store, BOB, "prayer-a", TODAY) == (True, 2)
 
-    assert await store.record_prayer(ALICE, "prayer-a", YESTERDAY) == (True, 1)
-    assert await store.record_prayer(ALICE, "prayer-b", TODAY) == (True, 1)
+    assert await pray(store, ALICE, "prayer-a", YESTERDAY) == (True, 1)
+    assert await pray(store, ALICE, "prayer-b", TODAY) == (True, 1)
     assert await store.prayer_count("prayer-a", TODAY) == 2
     assert await store.prayer_count("prayer-z", TODAY) == 0
 
 
 async def test_chats_with_the_same_id_on_two_platforms_are_counted_apart(store):
     digits = "1234567890123456789"
-    await store.record_prayer(Address("discord", digits), "prayer-a", TODAY)
-    assert await store.record_prayer(Address("telegram", digits), "prayer-a", TODAY) == (True, 2)
+    await pray(store, Address("discord", digits), "prayer-a", TODAY)
+    assert await pray(store, Address("telegram", digits), "prayer-a", TODAY) == (True, 2)
 
 
 async def test_pruning_forgets_who_prayed_but_keeps_the_counts(tmp_path, store):
-    await store.record_prayer(ALICE, "prayer-a", YESTERDAY)
-    await store.record_prayer(BOB, "prayer-a", TODAY)
+    await pray(store, ALICE, "prayer-a", YESTERDAY)
+    await pray(store, BOB, "prayer-a", TODAY)
 
     assert await store.prune_prayers(before=TODAY) == 1
 
@@ -63,8 +70,8 @@ async def test_many_chats_praying_at_once_are_each_counted_once(store):
 
     async with asyncio.timeout(10):
         results = await asyncio.gather(
-            *(store.record_prayer(chat, "prayer-a", TODAY) for chat in chats),
-            *(store.record_prayer(chat, "prayer-a", TODAY) for chat in chats),
+            *(pray(store, chat, "prayer-a", TODAY) for chat in chats),
+            *(pray(store, chat, "prayer-a", TODAY) for chat in chats),
         )
 
     assert sum(newly for newly, _ in results) == 40
@@ -88,10 +95,10 @@ async def test_stats_count_chats_by_platform_zone_and_topic_and_prayers(store):
     await store.update_chat(Address("telegram", "5"), subscribed=False)
     await subscriber(store, Address("telegram", "6"), "UTC", "church")
     await store.update_chat(Address("telegram", "6"), deactivated_reason="blocked")
-    for n, prayer in enumerate(["prayer-a", "prayer-a", "prayer-a", "prayer-b"]):
-        await store.record_prayer(Address("telegram", str(n)), prayer, TODAY)
-    for n in range(4):
-        await store.record_prayer(Address("telegram", str(n)), "prayer-b", YESTERDAY)
+    for n, prayer in zip((1, 2, 3, 5), ["prayer-a"] * 3 + ["prayer-b"], strict=True):
+        await pray(store, Address("telegram", str(n)), prayer, TODAY)
+    for n in (1, 2, 3, 5):
+        await pray(store, Address("telegram", str(n)), "prayer-b", YESTERDAY)
 
     stats = await store.stats(TODAY, top=1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.catalog.keys import key_of
 from bot.catalog.model import Brief, Topic
 from bot.core.context import Context
 from bot.core.daily import digest_for, record_sent
@@ -65,11 +66,11 @@ async def pray(ctx: Context, args: str) -> Reply:
         return text_reply(t("pray.none"))
     count = await ctx.store.prayer_count(digest.prayer.id, digest.day)
     parts = prayer_parts(digest.prayer, heading=t("pray.title", date=long_date(digest.day)))
-    return Reply(parts=tuple(parts), buttons=prayer_buttons(digest.prayer, count))
+    return Reply(parts=tuple(parts), buttons=prayer_buttons(digest.prayer, count, digest.day))
 
 
 def topic_buttons(topics: list[Topic], per_row: int = 2) -> tuple[tuple[Button, ...], ...]:
-    buttons = [Button(topic.title, TOPIC_ACTION + topic.slug) for topic in topics]
+    buttons = [Button(topic.title, TOPIC_ACTION + key_of(topic.slug)) for topic in topics]
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
@@ -105,14 +106,15 @@ async def topic(ctx: Context, args: str) -> Reply:
     day = await ctx.today()
     for brief in briefs:
         parts += [Separator(), *brief_parts(brief, day, ctx.settings.archive_after_months)]
-    for prayer in prayers:
+    for prayer in prayers:  # no "I prayed" here: it counts only the day's own prayer point
         parts += [Separator(), *prayer_parts(prayer)]
-    counts = [await ctx.store.prayer_count(p.id, day) for p in prayers]
-    named = len(prayers) > 1
-    buttons = tuple(
-        row for p, c in zip(prayers, counts, strict=True) for row in prayer_buttons(p, c, named)
-    )
-    return Reply(parts=tuple(parts), buttons=buttons)
+    return Reply(parts=tuple(parts))
+
+
+async def topic_pressed(ctx: Context, value: str) -> Reply:
+    """A topic button: its data is the topic's short key (older messages: its slug)."""
+    pressed = ctx.catalog.topic_by_key(value)
+    return await topic(ctx, pressed.slug if pressed else value)
 
 
 async def topics(ctx: Context, args: str) -> Reply:
