@@ -30,8 +30,9 @@ from bot.core.longevity import WARN_UNDER_DAYS, longevity
 from bot.core.reply import Reply
 from bot.core.views import digest_reply
 from bot.domain.clock import SystemClock
+from bot.domain.secrets import scrub
 from bot.render import discord_embeds, plain, telegram_html
-from bot.store import Store
+from bot.store import Store, StoreError
 from bot.store.outbox import Outbox
 
 
@@ -178,9 +179,13 @@ async def stats(config: Config) -> int:
         return 0
     clock = SystemClock()
     midnight = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
-    async with await Store.open(config.database, clock) as store:
-        figures = await store.stats(today=clock.now().date())
-        delivery = await Outbox(store.db, clock).stats(since=midnight)
+    try:
+        async with await Store.open(config.database, clock) as store:
+            figures = await store.stats(today=clock.now().date())
+            delivery = await Outbox(store.db, clock).stats(since=midnight)
+    except StoreError as error:
+        print(scrub(str(error)), file=sys.stderr)
+        return 1
     print(plain.render(stats_reply(figures, delivery)))
     return 0
 

@@ -7,6 +7,7 @@ one go, and stops the process before it touches the database.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +36,10 @@ class ConfigError(Exception):
 
 
 def load_config(path: Path | None) -> Config:
-    """Read and check `path`; with no path, the defaults (relative to the working directory)."""
+    """Read and check `path`; with no path, the defaults (relative to the working directory).
+    Paths come back absolute, so every message that names one says where it really is."""
     if path is None:
-        return Config()
+        return _relative_to(Config(), Path.cwd())
     source = _read(path)
     data = {} if source.data is None else source.data
     if not isinstance(data, dict):
@@ -149,7 +151,7 @@ def _relative_to(config: Config, base: Path) -> Config:
 
 
 def _resolve(path: Path, base: Path) -> Path:
-    return path if path.is_absolute() else base / path
+    return Path(os.path.abspath(base / path))
 
 
 def _line_number(problem: str) -> int:

@@ -58,6 +58,8 @@ class Database:
         try:
             await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await connection.execute("PRAGMA foreign_keys = ON")
+            # Deleted rows are overwritten, not just unlinked: /forget must leave nothing.
+            await connection.execute("PRAGMA secure_delete = ON")
             await user_version(connection)
         except sqlite3.DatabaseError as error:
             await db.close(checkpoint=False)
@@ -129,6 +131,17 @@ class Database:
                     await connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
             finally:
                 await connection.close()
+
+    async def purge_log(self) -> None:
+        """Fold the write-ahead log into the file and empty it, so rows just deleted (and
+        overwritten there, `secure_delete`) survive in no older page copy. Another process's
+        open read can keep it from finishing: then the log goes at the next checkpoint."""
+        async with self._lock:
+            connection = self._require_open()
+            try:
+                await connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as error:
+                logger.warning("could not empty the database log after a deletion: %s", error)
 
     def _require_open(self) -> aiosqlite.Connection:
         if self._connection is None:

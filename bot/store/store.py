@@ -121,7 +121,10 @@ class Store:
     async def forget(self, address: Address) -> bool:
         """Delete the chat and everything about it; True if anything was stored."""
         async with self._db.write() as connection:
-            return await lifecycle.forget(connection, address)
+            forgotten = await lifecycle.forget(connection, address)
+        if forgotten:
+            await self._db.purge_log()
+        return forgotten
 
     async def move_chat(self, old: Address, new: Address) -> ChatRecord | None:
         """Follow a chat to its new address, merging if both exist (`lifecycle.move_chat`)."""

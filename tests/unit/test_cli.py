@@ -108,6 +108,30 @@ def test_stats_before_the_bot_ever_ran(tmp_path: Path, capsys: pytest.CaptureFix
     assert "No database at" in output(capsys)
 
 
+def test_stats_on_a_file_that_is_not_sqlite_says_so_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bot.sqlite3").write_text("these are someone's notes, not a database\n" * 200)
+    assert main(["stats", "--config", str(write_config(tmp_path))]) == 1
+    err = capsys.readouterr().err
+    assert "is not a SQLite database" in err and "Traceback" not in err
+    assert str(tmp_path / "bot.sqlite3") in err  # absolute, whatever the working directory
+
+
+def test_relative_paths_in_a_config_are_absolute_from_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.config import load_config
+
+    (tmp_path / "deploy").mkdir()
+    config = tmp_path / "deploy" / "config.yaml"
+    config.write_text("content_dir: ../content\ndatabase: data/bot.sqlite3\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "deploy")
+    loaded = load_config(Path("config.yaml"))
+    assert loaded.content_dir == tmp_path / "content"
+    assert loaded.database == tmp_path / "deploy" / "data" / "bot.sqlite3"
+
+
 def test_stats_counts_the_chats_in_the_database(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

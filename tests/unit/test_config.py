@@ -26,7 +26,11 @@ def problems(tmp_path: Path, text: str) -> list[str]:
 
 def test_no_file_means_the_defaults() -> None:
     config = load_config(None)
-    assert config == Config()
+    assert config.content_dir == Path.cwd() / "content"  # the defaults, from where it runs
+    assert (
+        config.model_copy(update={"content_dir": Path("content"), "database": Config().database})
+        == Config()
+    )
     assert config.briefs_per_digest == 2
     assert config.telegram.global_per_second == 30.0
     assert config.log_level is LogLevel.INFO

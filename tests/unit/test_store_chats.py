@@ -276,6 +276,22 @@ async def test_forget_removes_every_row_about_the_chat_and_nothing_else(tmp_path
     assert not await store.forget(ALICE)
 
 
+async def test_after_forget_the_chat_id_is_in_no_byte_of_the_database_or_its_log(tmp_path, store):
+    """Deleted rows linger in freed pages and in the write-ahead log's older page copies."""
+    reader = Address("telegram", "918273645501")
+    chat = await new_chat(store, reader)
+    await store.update_chat(reader, subscribed=True)
+    await store.follow(reader, "defectors")
+    await store.mark_received(chat.pk, ["brief-a"], date(2026, 3, 1))
+    await store.record_prayer(reader, "prayer-a", date(2026, 3, 1))
+    await new_chat(store, GROUP, ChatKind.GROUP)  # someone else stays
+
+    assert await store.forget(reader)
+
+    files = [p for p in tmp_path.iterdir() if p.name.startswith("briefbot.db") and p.is_file()]
+    assert files and all(b"918273645501" not in p.read_bytes() for p in files)
+
+
 async def test_forget_also_removes_prayers_of_a_chat_that_never_subscribed(tmp_path, store):
     await new_chat(store, ALICE)
     await store.record_prayer(ALICE, "prayer-a", date(2026, 3, 1))
