@@ -12,8 +12,11 @@ from pathlib import Path
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import LoadResult, load_library
+from bot.catalog.problems import Problem
 
 log = logging.getLogger(__name__)
+
+MAX_DROP = 0.5  # share of briefs or prayers a reload may remove without being forced
 
 
 class LiveCatalog:
@@ -28,12 +31,34 @@ class LiveCatalog:
             raise RuntimeError("the catalog has not been loaded")
         return self._current
 
-    def reload(self) -> LoadResult:
-        """Load the library again; keep the previous catalog if the new one has problems."""
+    def reload(self, force: bool = False) -> LoadResult:
+        """Load the library again; keep the previous catalog if the new one has problems, or
+        (unless `force`) if it would drop more than half of the briefs or prayer points
+        served now: that is a folder half copied or wrongly pointed at, far more often than
+        an editor's intent. Safe to call from a worker thread: the swap is one assignment."""
         result = self._load(self.root)
+        if result.library is not None and self._current is not None and not force:
+            result = _refuse_big_drop(result, self._current, self.root)
         if result.library is None:
             log.warning("content reload failed with %d problem(s)", len(result.problems))
         else:
             self._current = Catalog(result.library)
             log.info("content loaded from %s", self.root)
         return result
+
+
+def _refuse_big_drop(result: LoadResult, served: Catalog, root: Path) -> LoadResult:
+    """`result`, or a refusal naming what would go if it drops more than `MAX_DROP`."""
+    assert result.library is not None
+    problems = []
+    for noun, before, after in (
+        ("briefs", len(served.briefs), len(result.library.briefs)),
+        ("prayer points", len(served.prayers), len(result.library.prayers)),
+    ):
+        if before and (before - after) / before > MAX_DROP:
+            message = (
+                f"the new content has {after} {noun} where {before} are served now; "
+                "nothing was changed. Send /reload force if that is meant"
+            )
+            problems.append(Problem(root, 0, message))
+    return LoadResult(None, problems, result.warnings) if problems else result

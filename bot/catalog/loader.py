@@ -64,6 +64,11 @@ def load_library(
     topics, names = reader.topics(root / "topics.yaml")
     briefs = reader.entries(root, BRIEF, names)
     prayers = reader.entries(root, PRAYER, names)
+    if not reader.problems:  # an empty folder, not one whose files all failed to read
+        for kind, found in ((BRIEF, briefs), (PRAYER, prayers)):
+            if not found:
+                message = f"no {kind.folder} at all: the digest would have nothing to send"
+                reader.problems.append(Problem(root / kind.folder, 0, message))
     if reader.problems:
         log.info("content in %s has %d problem(s)", root, len(reader.problems))
         return LoadResult(None, reader.problems, warnings, reader.locations)

@@ -20,10 +20,20 @@ from bot.catalog.problems import Problem
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _COLON_IN_VALUE = re.compile(r"\s*-?\s*([A-Za-z_]+): [^\"'].*: ")
 
+MAX_FILE_BYTES = 1_000_000  # one content file; the whole shipped library is a fraction
+
 
 def read_yaml(path: Path) -> tuple[Node | None, list[Problem]]:
-    """Compose `path`; on failure return no node and the one problem that stopped reading."""
+    """Compose `path`; on failure return no node and the one problem that stopped reading.
+
+    A file over `MAX_FILE_BYTES` is not parsed at all: a 40 MB file held the bot for two
+    minutes, and no editor writes briefs that long by hand."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // 1_000_000
+            message = f"too large ({size / 1e6:.1f} MB; at most {limit} MB a file: split it)"
+            return None, [Problem(path, 0, message)]
         data = path.read_bytes()
     except OSError as exc:
         return None, [Problem(path, 0, f"cannot read the file: {exc.strerror}")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 
 from bot.core.context import Context
@@ -59,8 +60,11 @@ def _ranked(title: str, counts: dict[str, int], top: int = 10) -> list[Part]:
 
 
 async def reload(ctx: Context, args: str) -> Reply:
-    """Reload the content; on failure keep serving the old library and list the problems."""
-    result = ctx.services.catalog.reload()
+    """Reload the content; on failure keep serving the old library and list the problems.
+    `/reload force` accepts a library that drops more than half of what is served. Reading
+    and checking run in a worker thread: a big library must not stall every chat."""
+    force = args.strip().lower() == "force"
+    result = await asyncio.to_thread(ctx.services.catalog.reload, force)
     if result.library is None:
         problems = [str(p) for p in result.problems]
         shown = problems[:MAX_PROBLEMS_SHOWN]
