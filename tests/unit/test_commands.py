@@ -322,3 +322,20 @@ async def test_topics_count_with_real_plurals(core):
 async def test_about_counts_the_library_with_real_plurals(core):
     text = await say(core, "/about")
     assert "The library holds 5 briefs and 3 prayer points on 3 topics." in text
+
+
+@pytest.mark.parametrize("command", ["/subscribe 06:00", "/time 08:15", "/timezone Asia/Seoul"])
+async def test_a_settings_change_and_its_new_due_time_are_one_write(core, store, command):
+    """A crash between two writes left a chat subscribed with no due time: never delivered."""
+    await say(core, "/subscribe")
+    writes = []
+    update = store.update_chat
+
+    async def counted(address, **changes):
+        writes.append(changes)
+        return await update(address, **changes)
+
+    store.update_chat = counted
+    await say(core, command)
+    [change] = writes
+    assert change["next_due_utc"] is not None

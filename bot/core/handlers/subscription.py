@@ -7,6 +7,7 @@ scheduler's "who is due now" query never sees a stale time.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -36,10 +37,11 @@ def _when(instant: datetime, chat: ChatRecord) -> str:
 
 
 async def _save(ctx: Context, chat: ChatRecord, **changes: object) -> ChatRecord:
-    """Apply `changes` and reschedule if the chat (still) receives the digest."""
-    chat = await ctx.store.update_chat(chat.address, **changes)  # type: ignore[arg-type]
-    due = _next_due(ctx, chat) if chat.subscribed else None
-    chat = await ctx.store.update_chat(chat.address, next_due_utc=due)
+    """Apply `changes` and the due time they lead to in one write: two writes let a crash
+    between them leave a chat subscribed with no due time, so never delivered to."""
+    changed = replace(chat, **changes)  # type: ignore[arg-type]
+    due = _next_due(ctx, changed) if changed.subscribed else None
+    chat = await ctx.store.update_chat(chat.address, **changes, next_due_utc=due)  # type: ignore[arg-type]
     ctx.remember(chat)
     return chat
 
