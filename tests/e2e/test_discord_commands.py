@@ -7,11 +7,13 @@ interaction. Everyone may read. In a DM the person is the subscriber and may cha
 
 from __future__ import annotations
 
+import asyncio
 from datetime import time
 from pathlib import Path
 
 import pytest
 
+from bot.adapters.discord.client import DEFER_AFTER
 from tests.e2e.discord_fixtures import (  # noqa: F401
     ADMINISTRATOR,
     ALICE,
@@ -269,3 +271,23 @@ async def test_in_a_server_without_the_bot_even_a_manager_cannot_subscribe(
 
     assert answer.text == NEED_ADMIN
     assert await discord_bot.chat(GENERAL) is None
+
+
+async def test_a_slow_answer_is_deferred_within_discords_three_seconds_then_followed_up(
+    discord_bot: DiscordBot,
+) -> None:
+    core = discord_bot.adapter.client.core
+    handle = core.handle_command
+
+    async def slowly(*args: object, **kwargs: object):
+        await asyncio.sleep(DEFER_AFTER + 0.7)  # a busy moment: past the defer, within 3 s
+        return await handle(*args, **kwargs)
+
+    core.handle_command = slowly  # type: ignore[method-assign]
+    started = asyncio.get_running_loop().time()
+    answer = await discord_bot.slash("about", channel=GENERAL)
+
+    assert answer.kind == 5  # deferred ("thinking"), in time
+    assert answer.handle.callback_at is not None
+    assert answer.handle.callback_at - started < 3.0
+    assert "About this bot" in answer.text  # in the follow-up

@@ -42,6 +42,7 @@ class InteractionHandle:
     payload: dict[str, Any]
     created_at: float = field(default_factory=time.monotonic)
     callback: dict[str, Any] | None = None  # the body the bot POSTed to .../callback
+    callback_at: float | None = None  # when it did (time.monotonic())
     original_id: int | None = None  # the message @original refers to
     followups: list[dict[str, Any]] = field(default_factory=list)
 

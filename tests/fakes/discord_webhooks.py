@@ -116,6 +116,7 @@ async def callback(request: web.Request) -> web.Response:
     assert handle is not None
     message = await _apply(handle, kind, data)
     handle.callback = body
+    handle.callback_at = time.monotonic()
     if request.query.get("with_response") not in ("1", "true", "True"):
         return web.Response(status=204)
     answer: dict[str, Any] = {"interaction": {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import discord
@@ -22,8 +22,10 @@ from bot.adapters.discord.mapping import address_of, request_for
 from bot.adapters.discord.replies import answer_press, apologise, send_reply
 from bot.adapters.discord.tree import BriefTree
 from bot.core.dispatch import BriefBot
+from bot.core.reply import Reply
 
 log = logging.getLogger(__name__)
+DEFER_AFTER = 2.0  # seconds of work before an interaction is deferred (Discord allows 3)
 
 INTENTS = discord.Intents(guilds=True)
 # The bot has no voice: don't let discord.py warn about missing voice libraries at every start.
@@ -60,13 +62,19 @@ class BriefClient(discord.Client):
     async def run_command(self, interaction: discord.Interaction, name: str, args: str) -> None:
         """Answer a slash command (or one Discord knows and this version does not)."""
         async with self._answering(interaction):
-            reply = await self.core.handle_command(request_for(interaction), name, args)
+            reply = await in_time(
+                self.core.handle_command(request_for(interaction), name, args),
+                lambda: interaction.response.defer(thinking=True),
+            )
             await send_reply(interaction, reply)
 
     async def answer_press(self, interaction: discord.Interaction, action: str) -> None:
         """Answer a press on any core button."""
         async with self._answering(interaction):
-            reply = await self.core.handle_action(request_for(interaction), action)
+            reply = await in_time(
+                self.core.handle_action(request_for(interaction), action),
+                interaction.response.defer,
+            )
             await answer_press(interaction, reply)
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
@@ -106,3 +114,17 @@ class BriefClient(discord.Client):
             except Exception:
                 log.exception("answering a Discord interaction failed")
                 await apologise(interaction)
+
+
+async def in_time(work: Awaitable[Reply], defer: Callable[[], Awaitable[object]]) -> Reply:
+    """`work`'s reply; if it takes longer than `DEFER_AFTER`, `defer` the interaction first.
+
+    Discord drops an interaction not answered within 3 seconds ("The application did not
+    respond"); a slow moment (a busy database, a reload) must not cost the reader the answer.
+    A deferred one is answered by follow-up or by editing the original response instead.
+    """
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
+    if not done:
+        await defer()
+    return await task

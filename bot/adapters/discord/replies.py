@@ -43,6 +43,9 @@ async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
     if not messages:
         await send_notice(interaction, reply.notice)
         return
+    if interaction.response.is_done():  # deferred: every message is a follow-up
+        await _follow_up(interaction, messages, private)
+        return
     first, *rest = messages
     await interaction.response.send_message(
         **message_fields(first), ephemeral=private, allowed_mentions=NO_MENTIONS
@@ -70,7 +73,8 @@ async def answer_press(interaction: discord.Interaction, reply: Reply) -> None:
     if reply.edit:
         first, *rest = render(reply)
         fields = message_fields(first)
-        await interaction.response.edit_message(
+        await _edit_pressed(
+            interaction,
             embeds=fields["embeds"] if reply.parts else discord.utils.MISSING,
             view=fields.get("view"),  # None takes the buttons away
             allowed_mentions=NO_MENTIONS,
@@ -78,10 +82,18 @@ async def answer_press(interaction: discord.Interaction, reply: Reply) -> None:
         await _follow_up(interaction, rest, private=False)
     elif reply.update is not None:
         rows = replace_button(rows_of(interaction.message), reply.update)
-        await interaction.response.edit_message(view=view_of(rows))
+        await _edit_pressed(interaction, view=view_of(rows))
         await send_notice(interaction, reply.notice)
     else:
         await send_reply(interaction, reply)
+
+
+async def _edit_pressed(interaction: discord.Interaction, **fields: Any) -> None:
+    """Edit the message whose button was pressed: as the response, or (deferred) after it."""
+    if interaction.response.is_done():
+        await interaction.edit_original_response(**fields)
+    else:
+        await interaction.response.edit_message(**fields)
 
 
 async def _follow_up(
