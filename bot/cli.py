@@ -96,6 +96,7 @@ def cmd_protect_name(args: argparse.Namespace) -> int:
 
 
 PREVIEW_FORMATS = ("console", "telegram", "discord")
+CONSOLE_DATABASE = "console.sqlite3"  # `briefbot console`'s own, beside the configured one
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
@@ -122,8 +123,13 @@ def cmd_console(args: argparse.Namespace) -> int:
     from bot.runner import run_console
 
     config = _config(args)
+    if not args.production_database:
+        # A sandbox: trying the bot must not subscribe a console chat in real figures.
+        config = config.model_copy(
+            update={"database": config.database.with_name(CONSOLE_DATABASE)}
+        )
     setup_logging("WARNING")
-    return asyncio.run(run_console(config))
+    return asyncio.run(run_console(config, operator=args.operator))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -162,7 +168,17 @@ def parser() -> argparse.ArgumentParser:
         return command
 
     add("run", cmd_run, "run the bot on the platforms the config enables (needs a token)")
-    add("console", cmd_console, "try the bot in this terminal, with no token and no network")
+    console = add(
+        "console", cmd_console, "try the bot in this terminal, with no token and no network"
+    )
+    console.add_argument(
+        "--production-database",
+        action="store_true",
+        help="use the config's database (default: console.sqlite3 beside it, a sandbox)",
+    )
+    console.add_argument(
+        "--operator", action="store_true", help="be an operator (/stats, /reload, /broadcast)"
+    )
     check = add("check", cmd_check, "validate the config and the content library", content=True)
     check.add_argument(
         "--sources",

@@ -89,10 +89,13 @@ async def prune(services: Services, keep_queue: timedelta) -> None:
         log.info("deleted %d finished queue row(s) older than %s", removed, keep_queue)
 
 
-async def run_console(config: Config) -> int:
+async def run_console(config: Config, operator: bool = False) -> int:
+    """The console chat; its user is an operator only when asked (`operator`)."""
     try:
         async with open_services(
-            config, extra_operators=[CONSOLE_USER], platforms=[CONSOLE.platform]
+            config,
+            extra_operators=[CONSOLE_USER] if operator else [],
+            platforms=[CONSOLE.platform],
         ) as services:
             console = Console(BriefBot(services))
             if not sys.stdin.isatty():

@@ -89,8 +89,9 @@ class ChatStore(Chats, Follows, ReceivedEntries, Prayers, Protocol):
 
 
 class Broadcasts(Protocol):
-    async def draft_broadcast(self, text: str) -> tuple[int, int]:
-        """Save an operator's message to confirm; (id, subscribers it would reach)."""
+    async def draft_broadcast(self, text: str, platforms: Iterable[str]) -> tuple[int, int]:
+        """Save an operator's message to confirm; (id, subscribers it would reach on the
+        running `platforms`)."""
         ...
 
     async def confirm_broadcast(self, broadcast_id: int, platforms: Iterable[str]) -> int | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -152,3 +154,31 @@ def test_stats_counts_the_chats_in_the_database(
     out = output(capsys)
     assert "telegram: 2 subscribed, 1 not subscribed, 0 deactivated" in out
     assert "Asia/Seoul" in out
+
+
+def console(config: Path, lines: str, *flags: str) -> str:
+    """`briefbot console` as a process with `lines` piped in: what it printed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--config", str(config), *flags],
+        input=lines,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
+    return done.stdout
+
+
+@pytest.mark.slow
+def test_the_console_keeps_its_own_database_and_is_an_operator_only_when_asked(
+    tmp_path: Path,
+) -> None:
+    config = write_config(tmp_path)
+    refused = "that command is for the bot's operators"
+    assert refused in console(config, "/subscribe\n/stats\n")
+    assert (tmp_path / "console.sqlite3").exists()
+    assert not (tmp_path / "bot.sqlite3").exists(), "the production database was opened"
+    assert refused not in console(config, "/stats\n", "--operator")
+    console(config, "/about\n", "--production-database")
+    assert (tmp_path / "bot.sqlite3").exists()

@@ -21,7 +21,7 @@ async def broadcast(ctx: Context, args: str) -> Reply:
     text = args.strip()
     if not text:
         return text_reply(t("broadcast.missing"))
-    draft, count = await ctx.services.outbox.draft_broadcast(text)
+    draft, count = await ctx.services.outbox.draft_broadcast(text, ctx.services.platforms)
     buttons = (
         (
             Button(t("broadcast.confirm", count=count), f"{SEND}{draft}"),

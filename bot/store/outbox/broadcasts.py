@@ -14,12 +14,21 @@ import aiosqlite
 from bot.store.db import changes, fetch_one, placeholders
 
 
-async def draft(connection: aiosqlite.Connection, text: str, now: int) -> tuple[int, int]:
-    """Save an operator's message to confirm; returns (id, subscribers it would reach)."""
+async def draft(
+    connection: aiosqlite.Connection, text: str, platforms: Iterable[str], now: int
+) -> tuple[int, int]:
+    """Save an operator's message to confirm; returns (id, subscribers it would reach on
+    `platforms`, the ones running: `confirm` queues it for those alone)."""
     cursor = await connection.execute(
         "INSERT INTO broadcasts (text, created_at) VALUES (?, ?)", (text, now)
     )
-    count = await fetch_one(connection, "SELECT count(*) FROM chats WHERE subscribed = 1")
+    names = sorted(set(platforms))
+    count = await fetch_one(
+        connection,
+        "SELECT count(*) FROM chats WHERE subscribed = 1"
+        f" AND platform IN ({placeholders(names)})",
+        names,
+    )
     return int(cursor.lastrowid or 0), int(count[0]) if count else 0
 
 

@@ -60,10 +60,11 @@ class Outbox:
 
     # Broadcasts
 
-    async def draft_broadcast(self, text: str) -> tuple[int, int]:
-        """Save an operator's message to confirm; returns (id, subscribers it would reach)."""
+    async def draft_broadcast(self, text: str, platforms: Iterable[str]) -> tuple[int, int]:
+        """Save an operator's message to confirm; returns (id, subscribers it would reach on
+        `platforms`)."""
         async with self._db.write() as connection:
-            return await broadcasts.draft(connection, text, self._now())
+            return await broadcasts.draft(connection, text, platforms, self._now())
 
     async def confirm_broadcast(self, broadcast_id: int, platforms: Iterable[str]) -> int | None:
         """Queue a drafted broadcast for every subscriber; None if it was not a draft."""
