@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import logging
 import tempfile
@@ -76,23 +77,15 @@ def engine_child(
     count: int,
     rate: float,
     settings: dict[str, Any],
+    scheduled: bool = False,
 ) -> None:
     logging.basicConfig(level=logging.WARNING)
-    pipe.send(asyncio.run(run_engine(platform, base_url, count, rate, settings)))
+    pipe.send(asyncio.run(run_engine(platform, base_url, count, rate, settings, scheduled)))
 
 
-def scheduled_engine_child(
-    pipe: Connection,
-    platform: str,
-    base_url: str | None,
-    count: int,
-    rate: float,
-    settings: dict[str, Any],
-) -> None:
-    """As `engine_child`, but everyone is due at the next minute and the real scheduler's tick
-    (as `briefbot run` starts it) queues them: the figures then include the start lag."""
-    logging.basicConfig(level=logging.WARNING)
-    pipe.send(asyncio.run(run_engine(platform, base_url, count, rate, settings, scheduled=True)))
+# Everyone due at the next minute, queued by the real scheduler's tick (as `briefbot run`
+# starts it): the figures then include the start lag.
+scheduled_engine_child = functools.partial(engine_child, scheduled=True)
 
 
 async def run_engine(
