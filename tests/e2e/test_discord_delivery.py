@@ -16,6 +16,7 @@ from bot.adapters.discord.sender import discord_sender, nonce
 from bot.adapters.errors import StartupError
 from bot.catalog.keys import key_of
 from bot.core.reply import Button, Heading, Paragraph, Reply
+from bot.delivery.engine import TOKEN_PROBE_SECONDS
 from bot.delivery.outcomes import Retry
 from bot.domain.address import ChatKind
 from bot.render.discord_embeds import DiscordMessage
@@ -187,6 +188,21 @@ async def test_a_server_error_is_resent_and_the_digest_arrives_once(
     assert len({r.json["nonce"] for r in posts_to(fake, GENERAL)}) == 1
     assert len(digests(fake, GENERAL)) == 1
     assert (await outbox_rows(delivery.store))[str(GENERAL)]["state"] == "sent"
+
+
+@pytest.mark.timing  # the engine probes a refused token again after TOKEN_PROBE_SECONDS
+async def test_a_refused_token_pauses_delivery_without_spending_an_attempt(
+    fake: FakeDiscord, delivery: Delivery
+) -> None:
+    fake.fail_channel(GENERAL, status=401, code=0, message="401: Unauthorized", times=1)
+    await subscribe(delivery.store, GENERAL, NOW)
+
+    await delivery.deliver_due(timeout=TOKEN_PROBE_SECONDS + 10)
+
+    assert statuses(fake, GENERAL) == [401, 200]
+    assert len(digests(fake, GENERAL)) == 1
+    row = (await outbox_rows(delivery.store))[str(GENERAL)]
+    assert (row["state"], row["attempts"]) == ("sent", 0)  # a refused token is no failure
 
 
 async def test_an_unavailable_api_is_backed_off_by_the_engine_then_delivered_once(
