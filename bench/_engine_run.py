@@ -70,17 +70,10 @@ class NullSender:
         }
 
 
-def engine_child(
-    pipe: Connection,
-    platform: str,
-    base_url: str | None,
-    count: int,
-    rate: float,
-    settings: dict[str, Any],
-    scheduled: bool = False,
-) -> None:
+def engine_child(pipe: Connection, *args: Any, **options: Any) -> None:
+    """`run_engine(*args, **options)` in a child process; its figures go back on `pipe`."""
     logging.basicConfig(level=logging.WARNING)
-    pipe.send(asyncio.run(run_engine(platform, base_url, count, rate, settings, scheduled)))
+    pipe.send(asyncio.run(run_engine(*args, **options)))
 
 
 # Everyone due at the next minute, queued by the real scheduler's tick (as `briefbot run`

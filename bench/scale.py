@@ -42,8 +42,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
 
 from bench._common import emit, load_average, peak_rss_mb
-from bot.delivery.engine import DeliveryEngine, EngineSettings
+from bot.delivery.engine import DeliveryEngine
 from bot.delivery.ports import Limits
+from bot.delivery.settings import EngineSettings
 from bot.domain.clock import FakeClock
 from bot.domain.schedule import next_due
 from bot.store import Store

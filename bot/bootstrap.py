@@ -21,8 +21,9 @@ from bot.config import Config
 from bot.core.composer import Composer
 from bot.core.context import CoreSettings, Services
 from bot.core.views import entry_parts
-from bot.delivery.engine import DeliveryEngine, EngineSettings
+from bot.delivery.engine import DeliveryEngine
 from bot.delivery.ports import Limits, PlatformSender
+from bot.delivery.settings import EngineSettings
 from bot.domain.clock import Clock, SystemClock
 from bot.render.telegram_html import TELEGRAM_LIMIT, rendered_length
 from bot.store import Store

@@ -24,8 +24,7 @@ import os
 import random
 import socket
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import timedelta
+from dataclasses import replace
 from functools import partial
 from secrets import token_hex
 
@@ -34,6 +33,8 @@ from bot.delivery.outcomes import Delivered, Failed, Gone, Moved, Retry, RetryAf
 from bot.delivery.pacer import Pacer
 from bot.delivery.ports import JobComposer, PlatformSender
 from bot.delivery.recorder import Recorder
+from bot.delivery.refusals import TOKEN_PROBE_SECONDS, TokenRefusals
+from bot.delivery.settings import EngineSettings
 from bot.domain.address import Address
 from bot.domain.clock import Clock
 from bot.domain.planner import planner
@@ -43,20 +44,6 @@ from bot.domain.queue import EnqueueResult, Inputs, Job, Prepared, Progress
 log = logging.getLogger(__name__)
 
 MAX_FLOOD_WAITS = 10  # 429s in a row for one message before it goes back to the queue
-TOKEN_PROBE_SECONDS = 10.0  # while a platform refuses the token, how often a send tries it
-
-
-@dataclass(frozen=True)
-class EngineSettings:
-    catch_up: timedelta = timedelta(hours=6)
-    max_attempts: int = 6
-    backoff_seconds: float = 2.0
-    concurrency: int = 8
-    batch: int = 200
-    claim_timeout: timedelta = timedelta(seconds=120)
-    poll_seconds: float = 1.0
-    # A step that keeps failing this long makes the bot unhealthy (`Health`).
-    unhealthy_after: timedelta = timedelta(minutes=5)
 
 
 class DeliveryEngine:
@@ -88,7 +75,7 @@ class DeliveryEngine:
         self._recorder = Recorder(outbox, self.worker, self.health)
         self.composer = composer
         self.flood_waits = 0
-        self._refused: set[str] = set()  # platforms whose token is being refused now
+        self._tokens = TokenRefusals()
 
     # Scheduling
 
@@ -261,7 +248,7 @@ class DeliveryEngine:
                 finally:
                     self._on_wire.discard(job.id)
                 if isinstance(outcome, Delivered):
-                    self._accepted(sender.platform)
+                    self._tokens.accepted(sender.platform)
                     index += 1
                     done = index == len(messages)
                     progress = Progress(job, index, done, entries if done else ())
@@ -272,7 +259,7 @@ class DeliveryEngine:
                     continue
             match outcome:
                 case Unauthorized(reason):
-                    self._refuse(sender.platform, reason)
+                    self._tokens.refused(sender.platform, reason)
                     pacer.pause(TOKEN_PROBE_SECONDS)  # then this message asks again
                 case RetryAfter(seconds):
                     self.flood_waits += 1
@@ -298,23 +285,6 @@ class DeliveryEngine:
                 case Failed(reason):
                     await self.outbox.close(job, self.worker, "failed", reason)
                     return
-
-    def _refuse(self, platform: str, reason: str) -> None:
-        if platform not in self._refused:
-            self._refused.add(platform)
-            log.critical(
-                "%s refused the bot token (%s): delivery on %s is paused, nothing is marked "
-                "failed, and a send tries again every %.0f s",
-                platform,
-                reason,
-                platform,
-                TOKEN_PROBE_SECONDS,
-            )
-
-    def _accepted(self, platform: str) -> None:
-        if platform in self._refused:
-            self._refused.discard(platform)
-            log.warning("%s accepts the bot token again: delivery resumes", platform)
 
     async def _retry(self, job: Job, reason: str) -> None:
         if job.attempts + 1 >= self.settings.max_attempts:

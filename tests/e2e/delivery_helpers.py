@@ -25,9 +25,10 @@ from bot.adapters.telegram.sender import TelegramSender
 from bot.catalog.live import LiveCatalog
 from bot.core.composer import Composer
 from bot.core.reply import Reply
-from bot.delivery.engine import DeliveryEngine, EngineSettings
+from bot.delivery.engine import DeliveryEngine
 from bot.delivery.outcomes import Outcome
 from bot.delivery.ports import Limits
+from bot.delivery.settings import EngineSettings
 from bot.domain.address import Address, ChatKind
 from bot.domain.clock import Clock
 from bot.store import Store, chats

@@ -18,7 +18,8 @@ from typing import Any
 from bot.adapters.discord.sender import PLATFORM, DiscordSender, discord_sender
 from bot.bootstrap import live_catalog
 from bot.core.composer import Composer
-from bot.delivery.engine import DeliveryEngine, EngineSettings
+from bot.delivery.engine import DeliveryEngine
+from bot.delivery.settings import EngineSettings
 from bot.domain.address import Address, ChatKind
 from bot.domain.chat import ChatRecord
 from bot.domain.clock import Clock, FakeClock

@@ -16,8 +16,8 @@ from bot.adapters.discord.sender import discord_sender, nonce
 from bot.adapters.errors import StartupError
 from bot.catalog.keys import key_of
 from bot.core.reply import Button, Heading, Paragraph, Reply
-from bot.delivery.engine import TOKEN_PROBE_SECONDS
 from bot.delivery.outcomes import Retry
+from bot.delivery.refusals import TOKEN_PROBE_SECONDS
 from bot.domain.address import ChatKind
 from bot.render.discord_embeds import DiscordMessage
 from tests.e2e.discord_delivery_helpers import (

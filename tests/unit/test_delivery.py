@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.composer import Composer
-from bot.delivery.engine import DeliveryEngine, EngineSettings
+from bot.delivery.engine import DeliveryEngine
 from bot.delivery.outcomes import Failed, Gone, Moved, Outcome, Retry, RetryAfter
 from bot.delivery.ports import Limits
+from bot.delivery.settings import EngineSettings
 from bot.delivery.ticker import tick_trigger
 from bot.domain.address import Address, ChatKind
 from bot.domain.schedule import next_due_after_day

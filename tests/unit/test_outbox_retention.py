@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from bot.core.composer import Composer
-from bot.delivery.engine import DeliveryEngine, EngineSettings
+from bot.delivery.engine import DeliveryEngine
+from bot.delivery.settings import EngineSettings
 from bot.domain.address import Address, ChatKind
 from bot.domain.schedule import next_due_after_day
 from bot.runner import prune

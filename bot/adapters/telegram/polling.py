@@ -13,14 +13,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from http import HTTPStatus
-from typing import TYPE_CHECKING
-
-from telegram.request import BaseRequest, RequestData
+from typing import Any
 
 from bot.adapters.telegram.http import AiohttpRequest
-
-if TYPE_CHECKING:
-    from telegram._utils.types import ODVInput
 
 log = logging.getLogger(__name__)
 
@@ -39,26 +34,10 @@ class PollingRequest(AiohttpRequest):
         self._refused = False
         self.stopping = False  # set before polling stops: its last call may fail at once
 
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        """`AiohttpRequest.do_request`, asked again while the token is refused."""
         while True:
-            status, body = await super().do_request(
-                url,
-                method,
-                request_data,
-                read_timeout,
-                write_timeout,
-                connect_timeout,
-                pool_timeout,
-            )
+            status, body = await super().do_request(*args, **kwargs)
             if status not in REFUSED or self.stopping:
                 if self._refused and status not in REFUSED:
                     log.warning("Telegram accepts the bot token again: reading messages")
