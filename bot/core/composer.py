@@ -27,6 +27,12 @@ from bot.domain.queue import BROADCAST, Inputs, Job, Prepared
 CACHED_DIGESTS = 4096
 
 
+class EmptyDigest(RuntimeError):
+    """The library gave this chat nothing to read or pray: such a digest is never sent. The
+    loader refuses an empty library, so this is a guard; the job is tried again later (after
+    a reload, it has something to say) instead of being marked sent with nothing in it."""
+
+
 class Composer:
     def __init__(
         self,
@@ -70,6 +76,8 @@ class Composer:
             return None
         assert job.day is not None
         digest = self._digest(chat, job.day, inputs.received[job.id])
+        if not digest.briefs and digest.prayer is None:
+            raise EmptyDigest(f"the library has nothing to send for {job.day}")
         count = inputs.prayed.get((digest.prayer.id, job.day), 0) if digest.prayer else 0
         reply = digest_reply(digest, count, self.archive_after_months)
         return replace(reply, protect=self.protect_content), digest

@@ -199,3 +199,21 @@ async def test_a_press_is_answered_when_telegram_fails_the_edit(telegram: Telegr
     [error] = telegram.errors
     assert error.getMessage() == "Telegram handler failed: NetworkError: Internal Server Error"
     telegram.errors.clear()  # expected: the failed edit is reported, the press still answered
+
+
+async def test_a_button_edit_that_meets_a_429_is_made_after_the_wait(
+    telegram: TelegramBot,
+) -> None:
+    [prayer] = await telegram.say(ALICE.chat, ALICE, "/pray")
+    [(_, data)] = buttons(prayer)
+    telegram.api.fail(ALICE.id, status=429, retry_after=1, method="editMessageReplyMarkup")
+
+    answer = await telegram.press(ALICE.chat, ALICE, prayer, data)
+
+    assert answer["text"].startswith("Thank you for praying.")
+    await telegram.settle()
+    assert buttons(prayer) == [("🙏 I prayed", data)]
+    assert buttons(telegram.api.message(ALICE.id, prayer["message_id"])) == [
+        ("🙏 I prayed · 1 today", data)
+    ]
+    assert telegram.errors == []

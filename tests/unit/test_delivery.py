@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.catalog.catalog import Catalog
+from bot.catalog.model import Library
 from bot.core.composer import Composer
 from bot.delivery.engine import DeliveryEngine
 from bot.delivery.outcomes import Failed, Gone, Moved, Outcome, Retry, RetryAfter
@@ -342,6 +344,25 @@ async def test_flood_control_waits_and_then_delivers_without_counting_an_attempt
     assert engine.flood_waits == 1
     [row] = await outbox_rows(store)
     assert (row["state"], row["attempts"]) == ("sent", 0)
+
+
+async def test_an_empty_digest_is_never_sent_but_kept_for_a_library_that_has_something(
+    store, clock, sender, make_engine, catalog, library
+):
+    full = catalog.current
+    catalog._current = Catalog(Library())  # the loader refuses this; the composer guards too
+    await subscribe(store, "1", "07:00", "Asia/Seoul", clock.now())
+    clock.set(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))
+    engine = make_engine()
+    await engine.tick()
+    await run(engine)
+    [row] = await outbox_rows(store)
+    assert not sender.sent and (row["state"], row["attempts"]) == ("pending", 1)
+
+    catalog._current = full
+    clock.advance(minutes=5)  # past the backoff
+    await run(engine)
+    assert len(sender.digests("1")) == 1
 
 
 async def test_a_rejected_message_fails_without_deactivating(store, clock, sender, make_engine):
