@@ -98,16 +98,27 @@ async def run_console(config: Config, operator: bool = False) -> int:
             platforms=[CONSOLE.platform],
         ) as services:
             console = Console(BriefBot(services))
-            if not sys.stdin.isatty():
+            async with delivering(services, [ConsoleSender(console)], config) as engine:
                 await console.run()
-                return 0
-            async with delivering(services, [ConsoleSender(console)], config):
-                await console.run()
+                if not sys.stdin.isatty():
+                    await deliver_before_exit(engine)
     except ContentError as error:
         return _fail(["The content library has problems:", *error.problems])
     except StoreError as error:
         return _fail(str(error))
     return 0
+
+
+async def deliver_before_exit(engine: DeliveryEngine, timeout: float = 30.0) -> None:
+    """A scripted console (input piped in) ends when its input does; what it queued for itself
+    (a /broadcast, a digest that came due) is delivered first, so the script sees it."""
+    try:
+        await engine.run_until_idle(timeout, platform=CONSOLE.platform)
+    except TimeoutError:
+        print(
+            "Some messages were still queued; they are delivered the next time the console runs.",
+            file=sys.stderr,
+        )
 
 
 async def wait_for_stop(unhealthy: asyncio.Event) -> bool:

@@ -142,13 +142,13 @@ class DeliveryEngine:
         with contextlib.suppress(Exception):
             await self.outbox.release(self.worker)
 
-    async def run_until_idle(self, timeout: float = 30.0) -> None:
-        """Wait until nothing is ready to send (for tests and benchmarks)."""
+    async def run_until_idle(self, timeout: float = 30.0, platform: str | None = None) -> None:
+        """Wait until nothing (for `platform`, if given) is ready to send."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
-            busy = any(self._active.values())
-            if not busy and await self.outbox.pending_count(ready_only=True) == 0:
+            busy = any(self._active.get(platform, {}) if platform else self._active.values())
+            if not busy and await self.outbox.pending_count(platform, ready_only=True) == 0:
                 return
             await asyncio.sleep(0.02)
         raise TimeoutError("the delivery queue did not drain in time")

@@ -182,3 +182,12 @@ def test_the_console_keeps_its_own_database_and_is_an_operator_only_when_asked(
     assert refused not in console(config, "/stats\n", "--operator")
     console(config, "/about\n", "--production-database")
     assert (tmp_path / "bot.sqlite3").exists()
+
+
+@pytest.mark.slow
+def test_a_broadcast_from_a_piped_console_is_delivered_before_it_exits(tmp_path: Path) -> None:
+    config = write_config(tmp_path)
+    out = console(config, "/subscribe\n/broadcast Please pray tonight.\n1\n", "--operator")
+    queued, _, delivered = out.partition("Queued for 1 chat.")
+    assert "Send this message to 1 subscribed chat?" in queued
+    assert "Delivered by the bot" in delivered and "Please pray tonight." in delivered
