@@ -22,7 +22,7 @@ from typing import Any
 import aiosqlite
 
 from bot.store.checkpoint import Checkpointer
-from bot.store.errors import StoreError
+from bot.store.errors import StoreError, unusable
 
 logger = logging.getLogger(__name__)
 
@@ -45,14 +45,18 @@ class Database:
     @classmethod
     async def connect(cls, path: Path) -> Database:
         """Open without writing a byte, and prove the file is a SQLite database by reading it."""
+        if path.is_dir():
+            raise StoreError(f"cannot open database {path}: it is a folder, not a file")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # Try plain sqlite3 first: a failed aiosqlite.connect leaves its worker thread
             # reporting to an event loop that may be gone by then.
             await asyncio.to_thread(_try_open, path)
             connection = await aiosqlite.connect(path, isolation_level=None)
-        except (OSError, sqlite3.Error) as error:
+        except OSError as error:
             raise StoreError(f"cannot open database {path}: {error}") from error
+        except sqlite3.Error as error:
+            raise unusable(path, error) from error
         connection.row_factory = aiosqlite.Row
         db = cls(path, connection)
         try:
@@ -61,12 +65,9 @@ class Database:
             # Deleted rows are overwritten, not just unlinked: /forget must leave nothing.
             await connection.execute("PRAGMA secure_delete = ON")
             await user_version(connection)
-        except sqlite3.DatabaseError as error:
+        except sqlite3.Error as error:
             await db.close(checkpoint=False)
-            raise StoreError(
-                f"{path} is not a SQLite database (SQLite says: {error}); "
-                "point briefbot at its own database file"
-            ) from error
+            raise unusable(path, error) from error
         return db
 
     async def enable_wal(self) -> None:

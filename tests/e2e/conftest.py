@@ -31,6 +31,7 @@ from bot.domain.address import Address
 from bot.domain.chat import ChatRecord
 from bot.domain.clock import FakeClock
 from bot.store import Store
+from tests.e2e import disks
 from tests.e2e.delivery_process import BotProcess
 from tests.fakes.log_watch import watching_errors
 from tests.fakes.telegram_api import Chat, FakeBotApi, User
@@ -141,6 +142,13 @@ async def telegram(tmp_path: Path) -> AsyncIterator[TelegramBot]:
         yield bot
         await bot.settle()
         assert [r.getMessage() for r in bot.errors] == [], "the bot logged errors"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 16 MB disk of its own at tmp_path/disk (`tests.e2e.disks`), for full-disk faults."""
+    with disks.small_disk(tmp_path / "disk") as disk:
+        yield disk
 
 
 @pytest.fixture

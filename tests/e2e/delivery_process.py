@@ -23,8 +23,11 @@ from tests.e2e.delivery_helpers import CONTENT, REPO
 from tests.fakes.telegram_api import FakeBotApi
 
 
-def write_config(tmp_path: Path, api: FakeBotApi, **settings: float) -> Path:
-    """A config file for `briefbot run` against the fake, with a database in tmp_path.
+def write_config(
+    tmp_path: Path, api: FakeBotApi, database: Path | None = None, **settings: float
+) -> Path:
+    """A config file for `briefbot run` against the fake, with a database in tmp_path unless
+    given.
 
     `settings` go to the `telegram` section when they are Telegram's (its sending limits),
     else to `delivery`.
@@ -33,7 +36,7 @@ def write_config(tmp_path: Path, api: FakeBotApi, **settings: float) -> Path:
     telegram = {k: v for k, v in settings.items() if k in TelegramConfig.model_fields}
     config = {
         "content_dir": str(CONTENT),
-        "database": str(tmp_path / "bot.sqlite3"),
+        "database": str(database or tmp_path / "bot.sqlite3"),
         "log_level": "INFO",
         "telegram": {"base_url": api.base_url, **telegram},
         "delivery": {k: v for k, v in settings.items() if k not in telegram},

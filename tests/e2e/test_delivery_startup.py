@@ -1,4 +1,4 @@
-"""`briefbot run` refuses to start, before touching the database, when it cannot deliver.
+"""`briefbot run` refuses to start when it cannot deliver, and says why in one sentence.
 
 Operators meet these messages first; each must name what to fix. The command is run the way
 the console script runs it (`bot.cli.main`), with the environment and files it would see.
@@ -6,13 +6,17 @@ the console script runs it (`bot.cli.main`), with the environment and files it w
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.cli import main
-from tests.e2e.delivery_helpers import CONTENT
+from bot.domain.clock import SystemClock
+from bot.store import Store
+from tests.e2e import disks
+from tests.e2e.delivery_helpers import CONTENT, due_minute, seed_due
 
 
 def config_file(tmp_path: Path, **settings: object) -> Path:
@@ -75,3 +79,65 @@ def test_run_with_a_bad_config_names_the_key_and_creates_no_database(
     assert "The configuration has problems" in err
     assert named in err
     assert not (tmp_path / "data").exists()
+
+
+# A database file briefbot cannot use: one clear sentence, exit 1, no traceback.
+
+
+async def briefbot_database(path: Path, chats: int = 2000) -> None:
+    """A real briefbot database with `chats` chats in it: several pages of rows."""
+    async with await Store.open(path, SystemClock()) as store:
+        await seed_due(store, range(chats), due_minute(SystemClock().now()))
+
+
+def refused_start(
+    tmp_path: Path, database: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> str:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:ABC")
+    code = main(["run", "--config", str(config_file(tmp_path, database=str(database)))])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    return err
+
+
+async def test_run_on_a_damaged_database_says_so_and_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    database = tmp_path / "bot.sqlite3"
+    await briefbot_database(database)
+    with database.open("r+b") as file:  # a page in the middle of the chats: the header is fine
+        file.seek(5 * 4096)
+        file.write(b"\xff" * 4096)
+
+    err = await asyncio.to_thread(refused_start, tmp_path, database, monkeypatch, capsys)
+
+    assert f"{database} is damaged" in err and "restore it from a backup" in err
+
+
+async def test_run_on_a_read_only_disk_says_the_file_must_be_writable(
+    tmp_path: Path,
+    small_disk: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+):
+    database = small_disk / "bot.sqlite3"
+    await briefbot_database(database, chats=10)
+    disks.remount_read_only(small_disk)
+
+    err = await asyncio.to_thread(refused_start, tmp_path, database, monkeypatch, capsys)
+
+    assert f"cannot write {database}" in err and "mounted read-only" in err
+
+
+async def test_run_on_a_full_disk_says_it_is_full(
+    tmp_path: Path,
+    small_disk: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+):
+    database = small_disk / "bot.sqlite3"
+    disks.fill(small_disk)
+
+    err = await asyncio.to_thread(refused_start, tmp_path, database, monkeypatch, capsys)
+
+    assert f"the disk holding {database} is full" in err
