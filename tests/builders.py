@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from bot.catalog.model import Brief, Library, PartialDate, Prayer, SendOn, Topic
 
 TOPICS = (
@@ -68,4 +70,27 @@ def library(briefs: list[Brief] | None = None, prayers: list[Prayer] | None = No
             prayer("p3", "labour-abroad"),
         ]
     )
+    return Library(TOPICS, tuple(briefs), tuple(prayers))
+
+
+SOURCES = ("Reuters", "Open Doors", "LiNK", "Daily NK", "HRW", "NK News")
+SLUGS = tuple(t.slug for t in TOPICS)
+
+
+def generated(size: int, seed: int = 1) -> Library:
+    """A library for the rotation's properties and its benchmark: `size` briefs on random
+    topics from random sources over ten years, and a prayer point per topic."""
+    rng = random.Random(seed)
+    briefs = [
+        Brief(
+            id=f"brief-{n}",
+            title=f"Brief {n}",
+            summary=f"Summary {n}.",
+            date=PartialDate(rng.randint(2015, 2025), rng.randint(1, 12)),
+            topics=tuple(rng.sample(SLUGS, rng.choice((1, 1, 2)))),
+            sources=(rng.choice(SOURCES),),
+        )
+        for n in range(size)
+    ]
+    prayers = [prayer(f"p-{slug}", slug) for slug in SLUGS]
     return Library(TOPICS, tuple(briefs), tuple(prayers))

@@ -4,10 +4,9 @@ Composition is a pure function of (library, date, what the chat already received
 date, the topics it follows), so the digest a subscriber gets at 07:00 is the one `/today`
 showed at 06:00, and a resend after a crash is the same digest, not a new one.
 
-The rotation is shared: every day has a position in the library, and each chat takes the
-first entries from that position on that it has not seen yet. New and old subscribers
-therefore mostly read the same brief on the same day (a church group can talk about it), yet
-nobody gets a repeat until they have seen everything.
+Briefs come from the shared rotation (`bot.core.rotation`, which states its promise); the
+prayer point is the day's dated one if there is one, else the next in a rotation of their own
+that prefers the topics of the day's briefs.
 """
 
 from __future__ import annotations
@@ -15,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
 
 from bot.catalog.model import Brief, Library, Prayer
+from bot.core.rotation import Rotation
 
-E = TypeVar("E", Brief, Prayer)
+_rotations: dict[tuple[int, int], tuple[object, Rotation]] = {}
+ROTATIONS_KEPT = 8
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,20 @@ def compose(
     """
     seen = dict(received or {})
     followed = frozenset(follows)
-    briefs = _pick(library.briefs, day, seen, followed, max_briefs)
+    dated = [b for b in library.briefs if b.send_on is not None and b.send_on.matches(day)]
+    theme = frozenset(
+        t
+        for p in library.prayers
+        if p.send_on is not None and p.send_on.matches(day)
+        for t in p.topics
+    )
+    briefs = (
+        rotation_of(library, max_briefs).choose(
+            day, seen, followed, first=dated[:max_briefs], theme=theme
+        )
+        if max_briefs > 0
+        else []
+    )
     wanted = [t for b in briefs for t in b.topics]
     prayers = _pick(
         library.prayers, day, seen, frozenset(wanted) or followed, 1, prefer_order=wanted
@@ -59,14 +72,27 @@ def compose(
     return Digest(day=day, briefs=tuple(briefs), prayer=prayers[0] if prayers else None)
 
 
+def rotation_of(library: Library, per_day: int) -> Rotation:
+    """The library's rotation, laid out once per loaded library (a reload makes a new one)."""
+    key = (id(library.briefs), per_day)
+    cached = _rotations.get(key)
+    if cached is not None and cached[0] is library.briefs:
+        return cached[1]
+    if len(_rotations) >= ROTATIONS_KEPT:
+        _rotations.clear()
+    rotation = Rotation(library.briefs, per_day)
+    _rotations[key] = (library.briefs, rotation)
+    return rotation
+
+
 def _pick(
-    entries: Sequence[E],
+    entries: Sequence[Prayer],
     day: date,
     seen: Mapping[str, date],
     preferred_topics: frozenset[str],
     count: int,
     prefer_order: Sequence[str] = (),
-) -> list[E]:
+) -> list[Prayer]:
     """Dated entries first, then the day's rotation: unseen before seen, preferred before not."""
     if count <= 0 or not entries:
         return []
@@ -79,7 +105,7 @@ def _pick(
     taken = {e.id for e in chosen}
     topic_rank = {t: i for i, t in enumerate(dict.fromkeys(prefer_order))}
 
-    def rank(item: tuple[int, E]) -> tuple[int, date, int, int]:
+    def rank(item: tuple[int, Prayer]) -> tuple[int, date, int, int]:
         position, entry = item
         # Least recently seen first once everything has been seen: date.min for "never".
         last_seen = seen.get(entry.id, date.min)
@@ -99,7 +125,7 @@ def _pick(
     return chosen
 
 
-def _rotate(entries: Sequence[E], day: date) -> list[E]:
+def _rotate(entries: Sequence[Prayer], day: date) -> list[Prayer]:
     """The library as seen from `day`: it starts one step further along each day."""
     if not entries:
         return []

@@ -7,13 +7,27 @@ digests a subscriber would receive, so the figure follows whatever the rotation 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 from bot.catalog.model import Library
-from bot.core.digest import compose
+from bot.core.digest import Digest, compose
 
 HORIZON_DAYS = 366
+
+
+class DigestRule(Protocol):
+    def __call__(
+        self,
+        library: Library,
+        day: date,
+        *,
+        received: Mapping[str, date] | None = None,
+        follows: Iterable[str] = (),
+        max_briefs: int = 2,
+    ) -> Digest: ...
 WARN_UNDER_DAYS = 30
 
 
@@ -23,24 +37,39 @@ class Longevity:
     per_topic: dict[str, int]  # days a reader following only that topic gets new briefs on it
 
 
+def reader_days(
+    library: Library,
+    start: date,
+    days: int,
+    follows: tuple[str, ...] = (),
+    max_briefs: int = 2,
+    rule: DigestRule = compose,
+) -> Iterator[tuple[Digest, Mapping[str, date]]]:
+    """The digests one subscriber who joins on `start` receives, day by day, each with what
+    the reader had received before it (id -> last day): the real rotation, run forward (or
+    another `rule`, which a benchmark compares it with)."""
+    received: dict[str, date] = {}
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        digest = rule(library, day, received=received, follows=follows, max_briefs=max_briefs)
+        yield digest, received
+        received = {**received, **dict.fromkeys(digest.entry_ids, day)}
+
+
 def days_until_repeat(
     library: Library, start: date, follows: tuple[str, ...] = (), max_briefs: int = 2
 ) -> int:
     """Days of digests (from `start`) before one brings a brief the reader already had; for a
     follower, days before a digest brings no new brief on the followed topics."""
-    received: dict[str, date] = {}
-    for offset in range(HORIZON_DAYS):
-        day = start + timedelta(days=offset)
-        digest = compose(library, day, received=received, follows=follows, max_briefs=max_briefs)
+    days = reader_days(library, start, HORIZON_DAYS, follows, max_briefs)
+    for offset, (digest, received) in enumerate(days):
         briefs = digest.briefs
         if follows:
             briefs = tuple(b for b in briefs if set(b.topics) & set(follows))
-            if not briefs or any(b.id in received for b in briefs):
+            if not briefs:
                 return offset
-        elif any(b.id in received for b in briefs):
+        if any(b.id in received for b in briefs):
             return offset
-        for entry_id in digest.entry_ids:
-            received[entry_id] = day
     return HORIZON_DAYS
 
 
