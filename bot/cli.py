@@ -100,10 +100,10 @@ CONSOLE_DATABASE = "console.sqlite3"  # `briefbot console`'s own, beside the con
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    """Print the digest a new subscriber would get on a date."""
+    """Print the digest a new subscriber would get on a date, or follow one for days."""
     from bot.cli_views import preview
 
-    return preview(_config(args), args.date, args.topics, args.as_platform)
+    return preview(_config(args), args.date, args.topics, args.as_platform, args.days)
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
@@ -144,6 +144,12 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 366:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of days from 1 to 366")
+    return int(text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -192,6 +198,12 @@ def parser() -> argparse.ArgumentParser:
     preview = add("preview", cmd_preview, "print the digest a new subscriber gets on a date", True)
     preview.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default: today)")
     preview.add_argument("--topics", default="", help="followed topics, comma-separated")
+    preview.add_argument(
+        "--days",
+        type=_positive,
+        default=1,
+        help="follow one subscriber who joins on --date for this many days, a line per brief",
+    )
     preview.add_argument(
         "--as",
         dest="as_platform",

@@ -9,7 +9,7 @@ import getpass
 import json
 import os
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot.bootstrap import ContentError, live_catalog
@@ -26,9 +26,15 @@ from bot.catalog.protected import FILE_NAME, KEY_ENV, MIN_KEY_LENGTH, add_name, 
 from bot.config import Config
 from bot.core.digest import compose
 from bot.core.handlers.operator import stats_reply
-from bot.core.longevity import WARN_UNDER_DAYS, longevity
+from bot.core.longevity import (
+    HORIZON_DAYS,
+    WARN_UNDER_DAYS,
+    days_until_repeat,
+    longevity,
+    reader_days,
+)
 from bot.core.reply import Reply
-from bot.core.views import digest_reply
+from bot.core.views import digest_reply, long_date
 from bot.domain.clock import SystemClock
 from bot.domain.secrets import scrub
 from bot.render import discord_embeds, plain, telegram_html
@@ -140,7 +146,11 @@ def protect_name(root: Path) -> int:
     return 0
 
 
-def preview(config: Config, day: date | None, topics: str, platform: str = "console") -> int:
+def preview(
+    config: Config, day: date | None, topics: str, platform: str = "console", days: int = 1
+) -> int:
+    """One day's digest in full, or with `days` over 1, what one subscriber who joins on `day`
+    receives day by day, and when repeats would begin."""
     catalog = _catalog_or_report(config)
     if catalog is None:
         return 1
@@ -154,9 +164,39 @@ def preview(config: Config, day: date | None, topics: str, platform: str = "cons
             return 1
         follows.append(topic.slug)
     day = day or SystemClock().now().date()
+    if days > 1:
+        follow_a_reader(catalog.library, day, days, tuple(follows), config.briefs_per_digest)
+        return 0
     digest = compose(catalog.library, day, follows=follows, max_briefs=config.briefs_per_digest)
     print(as_platform(digest_reply(digest, archive_after=config.archive_after_months), platform))
     return 0
+
+
+def follow_a_reader(
+    library: Library, joined: date, days: int, follows: tuple[str, ...], max_briefs: int
+) -> None:
+    """A line per day: the briefs (a repeat marked) and the prayer point; then when the first
+    repeat comes, looking further ahead than `days` if need be."""
+    following = f", following {', '.join(follows)}" if follows else ""
+    print(f"A subscriber who joins on {long_date(joined)}{following}:")
+    for digest, received in reader_days(library, joined, days, follows, max_briefs):
+        print(f"\n{long_date(digest.day)}")
+        for brief in digest.briefs:
+            again = (
+                f"  (repeat: last read {long_date(received[brief.id])})"
+                if (brief.id in received)
+                else ""
+            )
+            print(f"  brief  {brief.id}: {brief.title}{again}")
+        if digest.prayer is not None:
+            print(f"  prayer {digest.prayer.id}: {digest.prayer.title or digest.prayer.text}")
+    first = days_until_repeat(library, joined, follows, max_briefs)
+    print()
+    if first >= HORIZON_DAYS:
+        print(f"No repeats in the first {counted(HORIZON_DAYS, 'day')}.")
+    else:
+        what = "no new brief on the followed topics" if follows else "the first repeat"
+        print(f"Day {first + 1} ({long_date(joined + timedelta(days=first))}) brings {what}.")
 
 
 def topics_table(config: Config) -> int:

@@ -65,6 +65,32 @@ def test_preview_prints_the_digest_of_a_day(capsys: pytest.CaptureFixture[str]) 
     assert "Prayer" in out
 
 
+def test_preview_follows_one_reader_for_days_and_says_when_repeats_begin(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["preview", "--content", str(FIXTURE), "--date", "2026-12-01", "--days", "4"]
+    assert main(args) == 0
+    out = output(capsys)
+    days = [line for line in out.splitlines() if line.endswith("December 2026")]
+    assert days == [
+        f"{d} December 2026" for d in ("Tuesday 1", "Wednesday 2", "Thursday 3", "Friday 4")
+    ]
+    assert out.count("  prayer ") == 4
+    briefs = [line for line in out.splitlines() if line.startswith("  brief ")]
+    repeats = [line for line in briefs if "(repeat: last read" in line]
+    assert len(briefs) - len(repeats) == 3  # the fixture's three undated briefs, once each
+    assert "Day 3 (Thursday 3 December 2026) brings the first repeat." in out
+
+
+def test_preview_refuses_a_number_of_days_that_is_not_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit:
+        main(["preview", "--content", str(FIXTURE), "--days", "0"])
+    assert exit.value.code == 2
+    assert "'0' is not a number of days from 1 to 366" in capsys.readouterr().err
+
+
 def test_preview_as_telegram_shows_each_message_and_its_buttons(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
