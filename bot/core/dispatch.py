@@ -14,6 +14,7 @@ from bot.core.commands import BY_NAME, COMMANDS, Command, Handler, Scope
 from bot.core.context import Context, Services
 from bot.core.handlers import broadcast, prayer, privacy, reading, subscription
 from bot.core.messages import t
+from bot.core.questions import OpenQuestions
 from bot.core.reply import Reply, text_reply
 from bot.core.request import Request
 from bot.domain.address import Address
@@ -63,6 +64,7 @@ class BriefBot:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self._questions = OpenQuestions(services.clock)
 
     @property
     def menu(self) -> tuple[Command, ...]:
@@ -75,6 +77,9 @@ class BriefBot:
         """Answer a message; None means it was deliberately left unanswered."""
         parsed = parse_command(text)
         if parsed is None:
+            asked = self._questions.answered_by(request)
+            if asked is not None:
+                return await self.handle_command(request, asked, text.strip())
             return None if request.kind.is_shared else text_reply(t("not.command"))
         name, target, args = parsed
         if target is not None and (me is None or target.lower() != me.lower()):
@@ -121,7 +126,9 @@ class BriefBot:
                 return text_reply(t("need.operator"))
             if scope is Scope.MANAGE and not await request.may_manage():
                 return _refusal(t("need.admin"))
-            return await handler(ctx, args)
+            reply = await handler(ctx, args)
+            self._questions.asked(request, reply.asks)
+            return reply
         except Exception:
             log.exception("handling %s in a %s chat failed", label[:MAX_NAME], request.kind)
             return _refusal(t("error.internal"))

@@ -28,6 +28,8 @@ class DigestRule(Protocol):
         follows: Iterable[str] = (),
         max_briefs: int = 2,
     ) -> Digest: ...
+
+
 WARN_UNDER_DAYS = 30
 
 

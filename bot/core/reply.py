@@ -70,7 +70,9 @@ class Reply:
     `edit` asks the adapter to replace the message whose button was pressed rather than send a
     new one; `update` replaces just the pressed button (same action) and leaves the message
     and its other buttons alone; `notice` is a short toast for a button press (Telegram's
-    answerCallbackQuery text).
+    answerCallbackQuery text). `asks` names the command a plain-text answer to this reply is
+    the argument of ("timezone" after "where are you?"): the core takes the next message as
+    that answer, and adapters where group members cannot be read otherwise ask for a reply.
     """
 
     parts: tuple[Part, ...] = ()
@@ -79,6 +81,7 @@ class Reply:
     update: Button | None = None
     notice: str | None = None
     protect: bool = field(default=False, compare=False)
+    asks: str | None = None
 
     @property
     def is_empty(self) -> bool:

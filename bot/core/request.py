@@ -23,6 +23,7 @@ class Request:
     kind: ChatKind
     user_id: str | None = None
     can_manage: Callable[[], Awaitable[bool]] = _always
+    answers_bot: bool = False  # the message replies to one of the bot's own messages
     _managed: bool | None = field(default=None, repr=False)
 
     async def may_manage(self) -> bool:

@@ -18,6 +18,7 @@ from typing import ClassVar, Final
 from zoneinfo import available_timezones
 
 from bot.core.messages import english, t
+from bot.core.places.lookup import Found, lookup
 
 MAX_INPUT_CHARS: Final = 100
 MAX_SUGGESTIONS: Final = 3
@@ -146,6 +147,14 @@ def resolve_timezone(text: str) -> str:
     if suggestions:
         raise TimezoneError("zone.suggest", suggestions, text=cleaned)
     raise TimezoneError("zone.unknown", text=cleaned)
+
+
+def read_place(text: str) -> Found:
+    """Where a reader says they are, as zones (`bot.core.places`): a city, a country, an
+    abbreviation, an offset or a zone name; raises TimezoneError (with suggestions) if none."""
+    cleaned = _clean(text, TimezoneError)
+    found = lookup(cleaned, known_timezones())
+    return found or Found((resolve_timezone(cleaned),), "zone")
 
 
 def _suggest(wanted: str) -> tuple[str, ...]:

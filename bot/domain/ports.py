@@ -102,8 +102,9 @@ class Broadcasts(Protocol):
 
 
 class QueueFigures(Protocol):
-    async def pending_count(self, platform: str | None = None, ready_only: bool = False) -> int:
-        ...
+    async def pending_count(
+        self, platform: str | None = None, ready_only: bool = False
+    ) -> int: ...
 
     async def stats(self, since: datetime) -> DeliveryStats: ...
 

@@ -70,8 +70,7 @@ def unusable(path: Path, error: sqlite3.Error) -> StoreError:
     match primary_code(error):
         case sqlite3.SQLITE_NOTADB:
             advice = (
-                f"{path} is not a SQLite database {says}; "
-                "point briefbot at its own database file"
+                f"{path} is not a SQLite database {says}; point briefbot at its own database file"
             )
         case sqlite3.SQLITE_CORRUPT:
             return damaged(path, says)

@@ -52,6 +52,14 @@ SUPERGROUP = Chat.supergroup(-1001234567890, "Grace Church")
 CHANNEL = Chat.channel(-1002003004005, "NK daily", username="nkdaily")
 
 
+REPLY_PROMPT = "Or reply to this message with your answer."
+
+
+def without_prompt(messages: list[JSONDict]) -> list[JSONDict]:
+    """`messages` without the prompt a group gets after a question, to reply to."""
+    return [m for m in messages if m["text"] != REPLY_PROMPT]
+
+
 @dataclass
 class TelegramBot:
     """The running bot as its users meet it, plus the store to check what it remembered."""
@@ -80,8 +88,9 @@ class TelegramBot:
         return self.messages(chat)[before:]
 
     async def ask(self, chat: Chat, user: User | None, text: str) -> str:
-        """Post `text` and return the one message it got back, as the user sees it."""
-        [reply] = await self.say(chat, user, text)
+        """Post `text` and return the one message it got back, as the user sees it (in a
+        group, a question's "reply to this message" prompt after it left out)."""
+        [reply] = without_prompt(await self.say(chat, user, text))
         return reply["text"]
 
     async def press(self, chat: Chat, user: User, message: JSONDict, data: str) -> JSONDict:

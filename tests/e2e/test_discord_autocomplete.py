@@ -35,7 +35,13 @@ async def test_timezone_choices_put_the_best_match_first(
     choices = await discord_bot.autocomplete("timezone", "timezone", typed, channel=GENERAL)
 
     assert values(choices)[0] == first
-    assert all(c["name"] == c["value"] for c in choices)
+    assert set(values(choices)) <= known_timezones()
+
+
+async def test_timezone_choices_offer_cities_with_their_zone(discord_bot: DiscordBot) -> None:
+    choices = await discord_bot.autocomplete("timezone", "timezone", "busa", channel=GENERAL)
+
+    assert {"name": "Busan, South Korea · Asia/Seoul", "value": "Asia/Seoul"} in choices
 
 
 async def test_timezone_choices_match_inside_names_too(discord_bot: DiscordBot) -> None:

@@ -105,11 +105,12 @@ async def test_a_5000_character_argument_is_refused_and_not_echoed(
         ("search", {"words": "🙏🏽 기도"}, "Nothing matched “🙏🏽 기도”."),
         ("topic", {"topic": "مرحبا بالعالم"}, "I don't know the topic “مرحبا بالعالم”."),
         ("search", {"words": "\u202egnirts\u202c"}, "Nothing matched “\u202egnirts\u202c”."),
-        ("timezone", {"timezone": "서울"}, "I don't know the time zone “서울”."),
+        ("timezone", {"timezone": "달나라"}, "I don't know the time zone “달나라”."),
+        ("timezone", {"timezone": "부산"}, "Time zone set to Asia/Seoul (Busan, South Korea)."),
         ("time", {"time": "０７：３０"}, "Delivery time set to 07:30 (UTC)."),
     ],
-    ids=["korean-topic", "emoji", "arabic", "right-to-left-override", "korean-zone",
-         "full-width-time"],
+    ids=["korean-topic", "emoji", "arabic", "right-to-left-override", "unknown-korean-zone",
+         "korean-city", "full-width-time"],
 )
 async def test_korean_emoji_and_right_to_left_text_are_handled_intact(
     discord_bot: DiscordBot, command: str, options: dict, echo: str

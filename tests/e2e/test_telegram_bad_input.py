@@ -58,12 +58,14 @@ PHOTO = {
         ("/subscribe 7:60", "7:60 is not a time of day — use HH:MM, e.g. 07:30."),
         (
             "/timezone",
-            "Tell me your time zone, for example /timezone Asia/Seoul or /timezone Europe/London.",
+            "Where are you? Tap your time zone, or tell me your city with /timezone, for "
+            "example /timezone Busan.",
         ),
         (
             "/timezone Mars/Olympus",
             "I don't know the time zone “Mars/Olympus”.\n"
-            "Use an Area/City name from the time zone database, such as Asia/Seoul.",
+            "Try a city (Seoul, Busan, Los Angeles), a country, or a zone name such as "
+            "Asia/Seoul.",
         ),
         ("/search", "What should I look for? For example /search remittances."),
         ("/follow", "Which topic? For example /follow defectors. /topics lists them all."),
@@ -113,7 +115,8 @@ async def test_markup_in_arguments_is_shown_literally(
         ("/topic مرحبا", "I don't know the topic “مرحبا”."),
         ("/search 🙏", "Nothing matched “🙏”."),
         ("/search \u202egnirts\u202c", "Nothing matched “\u202egnirts\u202c”."),
-        ("/timezone 서울", "I don't know the time zone “서울”."),
+        ("/timezone 달나라", "I don't know the time zone “달나라”."),
+        ("/timezone 서울", "Time zone set to Asia/Seoul (Seoul, South Korea)."),
     ],
 )
 async def test_korean_emoji_and_right_to_left_text_are_echoed_intact(

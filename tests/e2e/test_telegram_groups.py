@@ -17,6 +17,7 @@ from tests.e2e.conftest import (
     SUPERGROUP,
     TODAY,
     TelegramBot,
+    without_prompt,
 )
 from tests.fakes.telegram_api import Chat, User
 
@@ -131,7 +132,7 @@ async def test_an_anonymous_admin_posting_as_the_group_counts_as_admin(
     post_as(telegram, SUPERGROUP, SUPERGROUP, GROUP_ANONYMOUS_BOT, "/subscribe 07:15")
     await telegram.settle()
 
-    [reply] = telegram.messages(SUPERGROUP)
+    [reply] = without_prompt(telegram.messages(SUPERGROUP))
     assert reply["text"].startswith("Subscribed. Your digest arrives every day at 07:15 (UTC).")
     chat = await telegram.chat(SUPERGROUP)
     assert chat is not None and chat.subscribed

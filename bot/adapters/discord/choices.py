@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.catalog.catalog import Catalog
+from bot.core.places.lookup import cities_starting
 from bot.core.timeparse import known_timezones
 
 MAX_CHOICES = 25
+MAX_CITIES = 10
 CHOICE_LIMIT = 100  # characters in a choice's name and value
 
 
@@ -41,15 +43,23 @@ def _rank(typed: str, names: Iterable[str]) -> int | None:
     return best
 
 
-def timezone_choices(typed: str) -> list[str]:
-    """IANA zones matching `typed`, best first; the first 25 zones alphabetically if empty."""
+def timezone_choices(typed: str) -> list[tuple[str, str]]:
+    """(label, zone) for what a reader types: the zone of that exact name first, then cities
+    starting with it ("Busan, South Korea · Asia/Seoul"), then zone names matching it; the
+    first 25 zones alphabetically if nothing is typed. Every value is an IANA zone."""
     wanted = _fold(typed)
     ranked = sorted(
         (rank, zone)
         for zone in known_timezones()
         if (rank := _rank(wanted, (zone, zone.rsplit("/", 1)[-1]))) is not None
     )
-    return [zone for _, zone in ranked[:MAX_CHOICES]]
+    zones = [(zone, zone) for rank, zone in ranked if rank == 0]
+    cities = [
+        (f"{place} · {zone}"[:CHOICE_LIMIT], zone)
+        for place, zone in cities_starting(typed[:CHOICE_LIMIT], MAX_CITIES)
+    ]
+    rest = [(zone, zone) for rank, zone in ranked if rank > 0]
+    return (zones + cities + rest)[:MAX_CHOICES]
 
 
 def topic_choices(catalog: Catalog, typed: str) -> list[tuple[str, str]]:

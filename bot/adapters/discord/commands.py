@@ -71,7 +71,9 @@ def completers_for(catalog: LiveCatalog) -> dict[str, Completer]:
     """Autocomplete callbacks that read the catalog as it is now (reloads included)."""
 
     async def timezones(interaction: discord.Interaction, typed: str) -> list[app_commands.Choice]:
-        return [app_commands.Choice(name=z, value=z) for z in timezone_choices(typed)]
+        return [
+            app_commands.Choice(name=label, value=zone) for label, zone in timezone_choices(typed)
+        ]
 
     async def topics(interaction: discord.Interaction, typed: str) -> list[app_commands.Choice]:
         return [

@@ -61,11 +61,15 @@ def request_for(update: Update, bot: Bot) -> Request | None:
             return False
         return member.status in ADMIN_STATUSES
 
+    replied_to = update.message.reply_to_message if update.message else None
     return Request(
         address=address_of(chat.id),
         kind=kind,
         user_id=str(user.id) if user else None,
         can_manage=can_manage,
+        answers_bot=bool(
+            replied_to and replied_to.from_user and replied_to.from_user.id == bot.id
+        ),
     )
 
 

@@ -22,6 +22,7 @@ from telegram import (
     Bot,
     CallbackQuery,
     Chat,
+    ForceReply,
     LinkPreviewOptions,
     MaybeInaccessibleMessage,
     Message,
@@ -31,6 +32,8 @@ from telegram.error import BadRequest, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapters.telegram.mapping import keyboard, replace_button, thread_of
+from bot.core.commands import BY_NAME
+from bot.core.messages import t
 from bot.core.reply import Reply
 from bot.delivery.pacer import Pacer
 from bot.render.telegram_html import render
@@ -91,7 +94,23 @@ async def send_reply(
             message_thread_id=thread_id,
         )
         sent.append(await paced(pacer, chat, send))
+    if reply.asks and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        # Privacy mode shows the bot only the group messages that reply to it: ask for one.
+        ask = functools.partial(
+            bot.send_message,
+            chat.id,
+            t("ask.reply"),
+            reply_markup=ForceReply(input_field_placeholder=_placeholder(reply.asks)),
+            message_thread_id=thread_id,
+        )
+        sent.append(await paced(pacer, chat, ask))
     return sent
+
+
+def _placeholder(command: str) -> str | None:
+    """What the reply field shows while empty: the asked command's argument ("city")."""
+    arg = BY_NAME[command].arg if command in BY_NAME else None
+    return t(arg)[:64] if arg else None
 
 
 async def answer_button(bot: Bot, pacer: Pacer, query: CallbackQuery, reply: Reply) -> None:

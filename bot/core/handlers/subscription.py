@@ -14,12 +14,29 @@ from zoneinfo import ZoneInfo
 from bot.core.context import Context
 from bot.core.handlers.reading import topic_title
 from bot.core.messages import day_text, t
+from bot.core.places.lookup import utc_offset
 from bot.core.reply import Button, Heading, Meta, Paragraph, Part, Reply, text_reply
-from bot.core.timeparse import TimeFormatError, TimezoneError, parse_hhmm, resolve_timezone
+from bot.core.timeparse import (
+    TimeFormatError,
+    TimezoneError,
+    known_timezones,
+    parse_hhmm,
+    read_place,
+)
 from bot.domain.chat import ChatRecord
 from bot.domain.schedule import next_due_after_day
 
 TIMEZONE_ACTION = "tz:"
+# One tap away when a reader is asked where they are: where most readers live (Korea, and
+# the Korean churches of North America, Europe and Australia).
+COMMON_ZONES = (
+    "Asia/Seoul",
+    "America/Los_Angeles",
+    "America/New_York",
+    "America/Toronto",
+    "Europe/London",
+    "Australia/Sydney",
+)
 
 
 def _next_due(ctx: Context, chat: ChatRecord) -> datetime:
@@ -47,7 +64,8 @@ async def _save(ctx: Context, chat: ChatRecord, **changes: object) -> ChatRecord
 
 
 async def subscribe(ctx: Context, args: str) -> Reply:
-    """Start the daily digest, optionally at a given time."""
+    """Start the daily digest, optionally at a given time; ask where the reader is if they
+    never said, since the default zone would bring a morning digest in the afternoon."""
     try:
         when = parse_hhmm(args) if args.strip() else None
     except TimeFormatError as error:
@@ -58,6 +76,11 @@ async def subscribe(ctx: Context, args: str) -> Reply:
             t("subscribed.already", time=f"{chat.delivery_time:%H:%M}", zone=chat.timezone),
             t("subscribed.hint"),
         )
+    if chat.subscribed:
+        chat = await _save(ctx, chat, delivery_time=when)
+        return _confirm(
+            chat, t("time.set", time=f"{chat.delivery_time:%H:%M}", zone=chat.timezone)
+        )
     chat = await _save(
         ctx,
         chat,
@@ -66,11 +89,23 @@ async def subscribe(ctx: Context, args: str) -> Reply:
         deactivated_reason=None,
     )
     assert chat.next_due_utc is not None
-    return text_reply(
+    done = (
         t("subscribed", time=f"{chat.delivery_time:%H:%M}", zone=chat.timezone),
         t("subscribed.next", when=_when(chat.next_due_utc, chat)),
-        t("subscribed.hint"),
     )
+    if chat.timezone != ctx.settings.default_timezone:
+        return text_reply(*done, t("subscribed.hint"))
+    question = where_are_you(ctx, chat)
+    return replace(question, parts=text_reply(*done).parts + question.parts)
+
+
+def where_are_you(ctx: Context, chat: ChatRecord | None) -> Reply:
+    """Ask for the reader's place: common zones one tap away, any city as an answer."""
+    zones = dict.fromkeys((ctx.settings.default_timezone, *COMMON_ZONES))
+    if chat is not None:
+        zones.pop(chat.timezone, None)
+    buttons = tuple((_zone_button(ctx, zone),) for zone in zones)
+    return Reply(parts=text_reply(t("zone.ask")).parts, buttons=buttons, asks="timezone")
 
 
 async def unsubscribe(ctx: Context, args: str) -> Reply:
@@ -95,20 +130,56 @@ async def set_time(ctx: Context, args: str) -> Reply:
 
 
 async def set_timezone(ctx: Context, args: str) -> Reply:
-    """Change the chat's time zone, suggesting near misses as buttons."""
+    """Change the chat's time zone from a city, a country, an abbreviation, an offset or a
+    zone name; ask when the answer fits several zones, or a fixed one it probably does not
+    mean; suggest near misses as buttons."""
     if not args.strip():
-        return text_reply(t("zone.missing"))
+        return where_are_you(ctx, await ctx.chat())
     try:
-        zone = resolve_timezone(args)
+        found = read_place(args)
     except TimezoneError as error:
         return _unknown_zone(args.strip(), error.suggestions)
-    chat = await _save(ctx, await ctx.ensure_chat(), timezone=zone)
-    return _confirm(chat, t("zone.set", zone=zone, time=f"{chat.delivery_time:%H:%M}"))
+    if found.sure and found.how != "fixed":
+        return await _set_zone(ctx, found.zones[0], found.place)
+    if found.how == "offset":
+        question = t("zone.choose.offset", offset=found.place)
+    elif found.how == "fixed":
+        question = t("zone.choose.fixed", zone=found.place, offset=utc_offset(found.place))
+    else:
+        question = t("zone.choose", text=args.strip()[:60])
+    buttons = tuple((_zone_button(ctx, zone),) for zone in found.zones)
+    return text_reply(question, buttons=buttons)
 
 
 async def choose_timezone(ctx: Context, zone: str) -> Reply:
-    """A suggestion button was pressed: same as typing /timezone with it."""
-    return await set_timezone(ctx, zone)
+    """A zone button was pressed: the reader chose exactly this zone."""
+    if zone not in known_timezones():
+        return text_reply(t("zone.unknown", zone=zone[:60]), t("zone.hint"))
+    return await _set_zone(ctx, zone, "")
+
+
+async def _set_zone(ctx: Context, zone: str, place: str) -> Reply:
+    chat = await _save(ctx, await ctx.ensure_chat(), timezone=zone)
+    time_ = f"{chat.delivery_time:%H:%M}"
+    sentence = (
+        t("zone.set.place", zone=zone, place=place, time=time_)
+        if place
+        else t("zone.set", zone=zone, time=time_)
+    )
+    reply = _confirm(chat, sentence)
+    if zone.startswith("Etc/"):
+        reply = replace(
+            reply, parts=reply.parts + text_reply(t("zone.fixed.note", zone=zone)).parts
+        )
+    return reply
+
+
+def _zone_button(ctx: Context, zone: str) -> Button:
+    """A zone with its clock now, so the reader recognises their own; a fixed zone says so."""
+    if zone.startswith("Etc/"):
+        return Button(t("zone.button.fixed", zone=zone), TIMEZONE_ACTION + zone)
+    local = ctx.now.astimezone(ZoneInfo(zone))
+    return Button(t("zone.button", zone=zone, time=f"{local:%H:%M}"), TIMEZONE_ACTION + zone)
 
 
 def _unknown_zone(text: str, suggestions: Sequence[str]) -> Reply:

@@ -25,8 +25,7 @@ async def draft(
     names = sorted(set(platforms))
     count = await fetch_one(
         connection,
-        "SELECT count(*) FROM chats WHERE subscribed = 1"
-        f" AND platform IN ({placeholders(names)})",
+        f"SELECT count(*) FROM chats WHERE subscribed = 1 AND platform IN ({placeholders(names)})",
         names,
     )
     return int(cursor.lastrowid or 0), int(count[0]) if count else 0

@@ -1,0 +1,1 @@
+"""Places readers name (cities, countries, abbreviations, offsets) and their time zones."""
