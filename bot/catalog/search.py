@@ -6,13 +6,16 @@ index is built and kept best first in compact arrays, so a one-word query (the c
 chat) reads just the head of one list, and a longer one adds up a few lists of numbers.
 
 Words are `\\w+` runs, case-folded, so any script (Korean included) is searchable; English
-plurals are folded onto their singular so "remittances" finds "remittance", and the commonest
-English words are not indexed at all.
+plurals are folded onto their singular so "remittances" finds "remittance", a word also finds
+the longer words it begins (a prefix: "remit", "송금" in "송금액"), and the commonest English
+words are not indexed at all.
 """
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import itertools
 import math
 import re
 from array import array
@@ -33,6 +36,11 @@ on or she that the their they this to was were which will with"""
 _STOPWORDS = frozenset(_STOPWORD_LIST.split())
 _K1 = 1.2
 _B = 0.75
+MIN_PREFIX = 4  # shorter words would find too much as a beginning
+MIN_PREFIX_HANGUL = 2  # a Hangul syllable is a whole sound: 송금 is a word, inside 송금액
+MAX_FORMS = 12  # longer words a word's beginning stands for, at most
+MAX_TRIM = 2  # letters a word may lose to find a shorter one: "russian" finds "russia"
+PREFIX_WEIGHT = 0.6
 
 
 @lru_cache(maxsize=1 << 16)
@@ -93,27 +101,51 @@ class SearchIndex(Generic[E]):
                 found[term].append((number, frequency))
             lengths.append(len(words))
         self._postings = _scored(found, lengths)
+        self._vocabulary = sorted(self._postings)
 
     def search(self, query: str, limit: int = 10) -> list[SearchHit[E]]:
-        """The best `limit` entries for any of the query's words, best first."""
-        lists = [
-            self._postings[term] for term in dict.fromkeys(terms(query)) if term in self._postings
-        ]
+        """The best `limit` entries for any of the query's words, best first. A word also
+        finds the words it begins ("remit" finds "remittance") and, less strongly, a
+        slightly shorter word it begins with ("Russian" finds "Russia")."""
+        lists: dict[str, tuple[_Postings, float]] = {}
+        for word in dict.fromkeys(terms(query)):
+            for term, weight in self._forms(word):
+                if term not in lists or lists[term][1] < weight:
+                    lists[term] = (self._postings[term], weight)
         if not lists or limit <= 0:
             return []
-        return [SearchHit(self._entries[number], score) for number, score in _top(lists, limit)]
+        top = _top(list(lists.values()), limit)
+        return [SearchHit(self._entries[number], score) for number, score in top]
+
+    def _forms(self, word: str) -> list[tuple[str, float]]:
+        """The indexed terms `word` stands for, with how much each counts."""
+        forms = [(word, 1.0)] if word in self._postings else []
+        shortest = MIN_PREFIX if word.isascii() else MIN_PREFIX_HANGUL
+        if len(word) < shortest:
+            return forms
+        start = bisect.bisect_left(self._vocabulary, word)
+        longer = itertools.takewhile(
+            lambda term: term.startswith(word), self._vocabulary[start : start + MAX_FORMS + 1]
+        )
+        forms += [(term, PREFIX_WEIGHT) for term in longer if term != word]
+        for cut in range(1, MAX_TRIM + 1):
+            shorter = word[:-cut]
+            if len(shorter) >= shortest and shorter in self._postings:
+                forms.append((shorter, PREFIX_WEIGHT))
+        return forms
 
 
-def _top(lists: list[_Postings], limit: int) -> list[tuple[int, float]]:
-    """The best `limit` (entry number, score) pairs, best first, ties in a fixed order."""
-    if len(lists) == 1:
-        return list(zip(lists[0].numbers[:limit], lists[0].scores[:limit], strict=True))
-    longest, *others = sorted(lists, key=len, reverse=True)
-    scores = dict(zip(longest.numbers, longest.scores, strict=True))
+def _top(lists: list[tuple[_Postings, float]], limit: int) -> list[tuple[int, float]]:
+    """The best `limit` (entry number, score) pairs, best first, ties in a fixed order;
+    each list's scores count with its weight."""
+    if len(lists) == 1 and lists[0][1] == 1.0:
+        only = lists[0][0]
+        return list(zip(only.numbers[:limit], only.scores[:limit], strict=True))
+    scores: dict[int, float] = {}
     get = scores.get
-    for postings in others:
+    for postings, weight in sorted(lists, key=lambda item: len(item[0]), reverse=True):
         for number, score in zip(postings.numbers, postings.scores, strict=True):
-            scores[number] = get(number, 0.0) + score
+            scores[number] = get(number, 0.0) + score * weight
     return [
         (number, scores[number])
         for number in heapq.nlargest(limit, scores, key=scores.__getitem__)
