@@ -28,7 +28,7 @@ class Catalog:
             for name in (topic.slug, *topic.aliases):
                 self._names.add(name, topic.slug)
         self._entries: dict[str, Entry] = {e.id: e for e in library.entries}
-        self._prayer_by_key = {key_of(p.id): p for p in library.prayers}
+        self._entry_by_key = {key_of(e.id): e for e in library.entries}
         self._topic_by_key = {key_of(t.slug): t for t in library.topics}
         latest_first = sorted(library.briefs, key=_newest_first_key, reverse=True)
         self._briefs_by_topic = _by_topic(library.topics, latest_first)
@@ -73,7 +73,12 @@ class Catalog:
 
     def prayer_by_key(self, key: str) -> Prayer | None:
         """The prayer point a button's key (`keys.key_of` of its id) names."""
-        return self._prayer_by_key.get(key)
+        entry = self._entry_by_key.get(key)
+        return entry if isinstance(entry, Prayer) else None
+
+    def entry_by_key(self, key: str) -> Entry | None:
+        """The brief or prayer point a button's key (`keys.key_of` of its id) names."""
+        return self._entry_by_key.get(key)
 
     def topic_by_key(self, key: str) -> Topic | None:
         """The topic a button's key (`keys.key_of` of its slug) names."""

@@ -25,6 +25,9 @@ def is_slug(text: str) -> bool:
     return SLUG_RE.fullmatch(text) is not None
 
 
+NEAR_BEST = 0.1  # a suggestion this much less alike than the best one is noise
+
+
 def closest(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
     """The choices most like `word`, best first; empty when nothing is close enough."""
     return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
@@ -51,6 +54,16 @@ class TopicNames:
         return self._slugs.get(normalise_name(name))
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
-        """Slugs of the topics whose names look most like `name`, best first, no repeats."""
-        matches = closest(normalise_name(name), self._slugs, n=n * 4)
-        return list(dict.fromkeys(self._slugs[match] for match in matches))[:n]
+        """Slugs of the topics whose names look most like `name`, best first, no repeats;
+        only those nearly as close as the best ("defecters": defectors, not nuclear)."""
+        wanted = normalise_name(name)
+        matches = closest(wanted, self._slugs, n=n * 4)
+        if not matches:
+            return []
+        best = _likeness(wanted, matches[0])
+        near = [m for m in matches if _likeness(wanted, m) >= best - NEAR_BEST]
+        return list(dict.fromkeys(self._slugs[match] for match in near))[:n]
+
+
+def _likeness(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()

@@ -10,9 +10,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.catalog.names import closest
 from bot.core.commands import BY_NAME, COMMANDS, Command, Handler, Scope
 from bot.core.context import Context, Services
-from bot.core.handlers import broadcast, prayer, privacy, reading, subscription
+from bot.core.handlers import (
+    broadcast,
+    following,
+    prayer,
+    privacy,
+    reading,
+    searching,
+    subscription,
+)
 from bot.core.messages import t
 from bot.core.questions import OpenQuestions
 from bot.core.reply import Reply, text_reply
@@ -43,6 +52,10 @@ ACTIONS: tuple[Action, ...] = (
     Action(subscription.TIMEZONE_ACTION, subscription.choose_timezone, Scope.MANAGE),
     Action("topics", reading.topics),
     Action(reading.TOPIC_ACTION, reading.topic_pressed),
+    Action(reading.FOLLOW_ACTION, following.follow_pressed, Scope.MANAGE),
+    Action(reading.UNFOLLOW_ACTION, following.unfollow_pressed, Scope.MANAGE),
+    Action(searching.OPEN_ACTION, searching.open_entry),
+    Action(searching.SEARCH_ACTION, searching.search_more),
     Action("prayed:", prayer.prayed),
     Action("forget:", privacy.confirm, Scope.MANAGE),
     Action("broadcast:", broadcast.decide, Scope.OPERATOR),
@@ -91,6 +104,9 @@ class BriefBot:
     async def handle_command(self, request: Request, name: str, args: str) -> Reply:
         command = BY_NAME.get(name.lower())
         if command is None:
+            near = closest(name.lower(), [c.name for c in self.menu], n=1)
+            if near:
+                return text_reply(t("unknown.command.near", name=name[:MAX_NAME], near=near[0]))
             return text_reply(t("unknown.command", name=name[:MAX_NAME]))
         if len(args) > command.max_arg:
             return text_reply(t("arg.too_long", limit=command.max_arg))

@@ -51,7 +51,14 @@ def brief_parts(brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTH
         parts.append(Meta(t("brief.content_note", note=brief.content_note)))
     parts += [
         Paragraph(brief.summary),
-        Meta(t("brief.meta", date=brief_date(brief), sources=", ".join(brief.sources))),
+        Meta(
+            tn(
+                "brief.meta",
+                len(brief.sources),
+                date=brief_date(brief),
+                sources=", ".join(brief.sources),
+            )
+        ),
     ]
     if brief.link:
         parts.append(Link(t("brief.link"), brief.link))

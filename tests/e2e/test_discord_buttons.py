@@ -147,7 +147,12 @@ async def test_a_topic_button_opens_the_topic(discord_bot: DiscordBot) -> None:
 
     assert opened.kind == 4 and not opened.ephemeral
     assert opened.text.startswith("The persecuted church\n")
-    assert opened.buttons == []  # "I prayed" belongs to /pray and the digest
+    # What a reader may do next; "I prayed" belongs to /pray and the digest
+    assert opened.buttons == [
+        ("Follow this topic", f"bb:follow:{key_of('church')}"),
+        ("Subscribe", "bb:subscribe"),
+        ("More", f"bb:topic:{key_of('church')}:3"),
+    ]
 
 
 async def test_a_button_from_an_older_version_says_it_expired(discord_bot: DiscordBot) -> None:
@@ -178,3 +183,25 @@ async def posted_earlier(fake: FakeDiscord, channel_id: int, label: str, custom_
                               {"content": "posted earlier", "components": [row]})
     await fake.store_message(message)
     return int(message["id"])
+
+
+async def test_a_search_hit_opens_in_full(discord_bot: DiscordBot) -> None:
+    results = await discord_bot.slash("search", {"words": "remittances"}, user=ALICE)
+    label, custom_id = results.buttons[0]
+    assert label.startswith("1. ") and custom_id.startswith("bb:open:")
+
+    opened = await discord_bot.press(results.message_id, custom_id, user=ALICE)
+
+    entry = discord_bot.services.catalog.current.entry_by_key(custom_id.removeprefix("bb:open:"))
+    assert entry is not None and entry.title is not None
+    assert opened.text.startswith(entry.title)
+
+
+async def test_a_topic_page_follows_the_topic(discord_bot: DiscordBot) -> None:
+    page = await discord_bot.slash("topic", {"topic": "church"}, user=ALICE)
+    follow = f"bb:follow:{key_of('church')}"
+    assert ("Follow this topic", follow) in page.buttons
+
+    followed = await discord_bot.press(page.message_id, follow, user=ALICE)
+
+    assert followed.text.startswith("Following The persecuted church.")

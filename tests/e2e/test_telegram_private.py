@@ -32,7 +32,13 @@ async def test_start_deep_link_opens_the_topic(telegram: TelegramBot) -> None:
     first, *_, last = await telegram.say(ALICE.chat, ALICE, "/start topic-defectors")
 
     assert first["text"].startswith("Defectors and escape\nNorth Koreans who flee")
-    assert buttons(last) == []  # "I prayed" counts only the day's own prayer point (/pray)
+    # A deep link leads somewhere: follow, subscribe, read on; "I prayed" counts only the
+    # day's own prayer point (/pray)
+    assert buttons(last) == [
+        ("Follow this topic", f"follow:{key_of('defectors')}"),
+        ("Subscribe", "subscribe"),
+        ("More", f"topic:{key_of('defectors')}:3"),
+    ]
 
 
 async def test_help_lists_reading_and_subscription_commands_but_not_operator_ones(
@@ -163,7 +169,12 @@ async def test_topic_shows_latest_briefs_and_prayers(telegram: TelegramBot) -> N
     for item in catalog.briefs_for("defectors")[:3] + catalog.prayers_for("defectors")[:2]:
         assert item.title in text
     # No "I prayed" here: a press counts only the day's own prayer point, from /pray.
-    assert all(m.get("reply_markup") is None for m in messages)
+    assert [data for _, data in buttons(messages[-1])] == [
+        f"follow:{key_of('defectors')}",
+        "subscribe",
+        f"topic:{key_of('defectors')}:3",
+    ]
+    assert all(m.get("reply_markup") is None for m in messages[:-1])
 
 
 async def test_topic_alias_finds_the_topic(telegram: TelegramBot) -> None:

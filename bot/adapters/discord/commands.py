@@ -52,6 +52,7 @@ OPTIONS: dict[str, Option] = {
     "arg.topic": Option("topic", completes="topic"),
     "arg.words": Option("words"),
     "arg.text": Option("text"),
+    "arg.id": Option("id"),
 }
 
 
@@ -106,6 +107,8 @@ def _callback(
 
     async def invoke(interaction: discord.Interaction, **values: object) -> None:
         value = values.get(option.name) if option else None
+        if value is None and option is not None:  # an optional option sent under another
+            value = invoked(interaction)[1]  # name (a client with an older command list)
         await run(interaction, name, "" if value is None else str(value))
 
     parameters = [
@@ -127,3 +130,12 @@ def _callback(
     invoke.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     invoke.__qualname__ = invoke.__name__ = f"slash_{name}"
     return invoke
+
+
+def invoked(interaction: discord.Interaction) -> tuple[str, str]:
+    """The command name and the text of its first text-like option, read from the raw data."""
+    data: dict[str, Any] = dict(interaction.data or {})
+    options = data.get("options") or []
+    values = [o.get("value") for o in options if isinstance(o, dict) and "value" in o]
+    text = next((str(v) for v in values if isinstance(v, str | int | float)), "")
+    return str(data.get("name", "")), text

@@ -15,7 +15,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.adapters.discord.commands import Run
+from bot.adapters.discord.commands import Run, invoked
 from bot.adapters.discord.replies import apologise
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,3 @@ class BriefTree(app_commands.CommandTree[discord.Client]):
             return
         log.error("a Discord command failed: %s", type(error).__name__, exc_info=error)
         await apologise(interaction)
-
-
-def invoked(interaction: discord.Interaction) -> tuple[str, str]:
-    """The command name and the text of its first text-like option, read from the raw data."""
-    data: dict[str, Any] = dict(interaction.data or {})
-    options = data.get("options") or []
-    values = [o.get("value") for o in options if isinstance(o, dict) and "value" in o]
-    text = next((str(v) for v in values if isinstance(v, str | int | float)), "")
-    return str(data.get("name", "")), text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.catalog.keys import key_of
-from bot.catalog.model import Brief, Topic
+from bot.catalog.model import Topic
 from bot.core.context import Context
 from bot.core.daily import digest_for, record_sent
 from bot.core.digest import Digest
@@ -11,7 +11,6 @@ from bot.core.messages import t, tn
 from bot.core.reply import (
     Button,
     Heading,
-    Kicker,
     Meta,
     Paragraph,
     Part,
@@ -20,8 +19,6 @@ from bot.core.reply import (
     text_reply,
 )
 from bot.core.views import (
-    age_label,
-    brief_date,
     brief_parts,
     digest_reply,
     long_date,
@@ -30,10 +27,10 @@ from bot.core.views import (
 )
 
 TOPIC_ACTION = "topic:"
+FOLLOW_ACTION = "follow:"
+UNFOLLOW_ACTION = "unfollow:"
 LATEST_BRIEFS = 3
 LATEST_PRAYERS = 2
-SEARCH_RESULTS = 5
-SNIPPET = 180
 
 
 def topic_title(ctx: Context, slug: str) -> str:
@@ -69,19 +66,22 @@ async def pray(ctx: Context, args: str) -> Reply:
     return Reply(parts=tuple(parts), buttons=prayer_buttons(digest.prayer, count, digest.day))
 
 
-def topic_buttons(topics: list[Topic], per_row: int = 2) -> tuple[tuple[Button, ...], ...]:
-    buttons = [Button(topic.title, TOPIC_ACTION + key_of(topic.slug)) for topic in topics]
+def topic_buttons(
+    topics: list[Topic], per_row: int = 2, action: str = TOPIC_ACTION
+) -> tuple[tuple[Button, ...], ...]:
+    buttons = [Button(topic.title, action + key_of(topic.slug)) for topic in topics]
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
-def unknown_topic(ctx: Context, name: str) -> Reply:
-    """Say the topic is unknown, offering near matches as buttons."""
+def unknown_topic(ctx: Context, name: str, action: str = TOPIC_ACTION) -> Reply:
+    """Say the topic is unknown, offering near matches as buttons that do what was asked
+    (`action`: open the topic, or follow it)."""
     suggestions = ctx.catalog.suggest_topics(name)
     lines = [t("topic.unknown", name=name[:60])]
     if suggestions:
         lines.append(t("topic.suggest", options=", ".join(s.slug for s in suggestions)))
     lines.append(t("topic.see_all"))
-    return text_reply(*lines, buttons=topic_buttons(suggestions))
+    return text_reply(*lines, buttons=topic_buttons(suggestions, action=action))
 
 
 async def topic(ctx: Context, args: str) -> Reply:
@@ -95,26 +95,48 @@ async def topic(ctx: Context, args: str) -> Reply:
     found = ctx.catalog.topic(name)
     if found is None:
         return unknown_topic(ctx, name)
-    parts: list[Part] = [
-        Heading(t("topic.title", title=found.title)),
-        Paragraph(found.description),
-    ]
-    briefs = ctx.catalog.briefs_for(found.slug)[:LATEST_BRIEFS]
-    prayers = ctx.catalog.prayers_for(found.slug)[:LATEST_PRAYERS]
-    if not briefs and not prayers:
-        parts.append(Meta(t("topic.empty")))
-    day = await ctx.today()
-    for brief in briefs:
-        parts += [Separator(), *brief_parts(brief, day, ctx.settings.archive_after_months)]
-    for prayer in prayers:  # no "I prayed" here: it counts only the day's own prayer point
-        parts += [Separator(), *prayer_parts(prayer)]
-    return Reply(parts=tuple(parts))
+    return await _topic_page(ctx, found, 0)
 
 
 async def topic_pressed(ctx: Context, value: str) -> Reply:
-    """A topic button: its data is the topic's short key (older messages: its slug)."""
-    pressed = ctx.catalog.topic_by_key(value)
-    return await topic(ctx, pressed.slug if pressed else value)
+    """A topic button: "<key>" (older messages: the slug), or "<key>:<start>" for a later
+    page of its briefs."""
+    key, _, start = value.partition(":")
+    pressed = ctx.catalog.topic_by_key(key)
+    if pressed is None:
+        return await topic(ctx, value)
+    return await _topic_page(ctx, pressed, int(start) if start.isdigit() else 0)
+
+
+async def _topic_page(ctx: Context, found: Topic, start: int) -> Reply:
+    """A page of the topic's briefs, latest first (its prayer points on the first page), with
+    what a reader may do next: follow or unfollow it, subscribe, see more."""
+    parts: list[Part] = [Heading(t("topic.title", title=found.title))]
+    if start == 0:
+        parts.append(Paragraph(found.description))
+    briefs = ctx.catalog.briefs_for(found.slug)
+    prayers = ctx.catalog.prayers_for(found.slug)[:LATEST_PRAYERS] if start == 0 else []
+    page = briefs[start : start + LATEST_BRIEFS]
+    if not page and not prayers:
+        parts.append(Meta(t("topic.empty")))
+    day = await ctx.today()
+    for brief in page:
+        parts += [Separator(), *brief_parts(brief, day, ctx.settings.archive_after_months)]
+    for prayer in prayers:  # no "I prayed" here: it counts only the day's own prayer point
+        parts += [Separator(), *prayer_parts(prayer)]
+    chat = await ctx.chat()
+    key = key_of(found.slug)
+    following = chat is not None and found.slug in chat.topics
+    buttons = [
+        Button(t("button.unfollow"), UNFOLLOW_ACTION + key)
+        if following
+        else Button(t("button.follow"), FOLLOW_ACTION + key)
+    ]
+    if chat is None or not chat.subscribed:
+        buttons.append(Button(t("button.subscribe"), "subscribe"))
+    if len(briefs) > start + LATEST_BRIEFS:
+        buttons.append(Button(t("button.more"), f"{TOPIC_ACTION}{key}:{start + LATEST_BRIEFS}"))
+    return Reply(parts=tuple(parts), buttons=(tuple(buttons),))
 
 
 async def topics(ctx: Context, args: str) -> Reply:
@@ -132,37 +154,3 @@ async def topics(ctx: Context, args: str) -> Reply:
         parts.append(Paragraph(line))
     parts.append(Meta(t("topics.footer")))
     return Reply(parts=tuple(parts), buttons=topic_buttons(list(catalog.topics)))
-
-
-async def search(ctx: Context, args: str) -> Reply:
-    """Find briefs and prayer points by words, best matches first."""
-    query = " ".join(args.split())
-    if not query:
-        return text_reply(t("search.missing"))
-    hits = ctx.catalog.search(query, limit=SEARCH_RESULTS)
-    if not hits:
-        return text_reply(t("search.none", query=query[:60]))
-    parts: list[Part] = [Heading(t("search.title", query=query[:60]))]
-    day = await ctx.today()
-    for hit in hits:
-        entry = hit.entry
-        if isinstance(entry, Brief):
-            label = age_label(entry, day, ctx.settings.archive_after_months)
-            parts += [
-                Separator(),
-                *([Kicker(label)] if label else []),
-                Heading(entry.title),
-                Meta(f"{t('search.kind.brief')} · {brief_date(entry)}"),
-            ]
-            parts.append(Paragraph(_snippet(entry.summary)))
-        else:
-            parts += [Separator(), Heading(entry.title or t("search.kind.prayer"))]
-            parts += [Meta(t("search.kind.prayer")), Paragraph(_snippet(entry.text))]
-    return Reply(parts=tuple(parts))
-
-
-def _snippet(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) <= SNIPPET:
-        return text
-    return text[:SNIPPET].rsplit(" ", 1)[0] + " …"

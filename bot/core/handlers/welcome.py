@@ -18,6 +18,11 @@ async def start(ctx: Context, args: str) -> Reply:
     payload = args.strip()
     if payload.startswith(DEEP_LINK_TOPIC):
         return await reading.topic(ctx, payload.removeprefix(DEEP_LINK_TOPIC))
+    chat = await ctx.chat()
+    if chat is not None and chat.subscribed:
+        when = t("welcome.subscribed", time=f"{chat.delivery_time:%H:%M}", zone=chat.timezone)
+        parts = (Heading(t("welcome.title")), Paragraph(t("welcome.body")), Paragraph(when))
+        return Reply(parts=parts, buttons=((Button(t("button.topics"), "topics"),),))
     buttons = ((Button(t("button.subscribe"), "subscribe"), Button(t("button.topics"), "topics")),)
     parts = (
         Heading(t("welcome.title")),
