@@ -1,7 +1,8 @@
 """The bot in a terminal: a private chat with no token and no network.
 
-Type a command and read the reply; type a button's number to press it. When standard input
-is not a terminal, each line is one message and each reply is printed, so the console can be
+Type a command and read the reply; type a button's number to press it. At a terminal, lines
+can be edited and earlier ones recalled with the arrow keys. When standard input is not a
+terminal, each line is one message and each reply is printed, so the console can be
 scripted (`printf '/today\\n/pray\\n' | briefbot console`).
 """
 
@@ -14,6 +15,10 @@ import stat
 import sys
 from collections.abc import AsyncIterator
 from typing import TextIO
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.history import InMemoryHistory
+from prompt_toolkit.patch_stdout import patch_stdout
 
 from bot.core.dispatch import BriefBot
 from bot.core.messages import t
@@ -67,19 +72,32 @@ class Console:
         self.out.write(text + "\n\n")
         self.out.flush()
 
-    async def run(self, stream: TextIO = sys.stdin) -> None:
-        """Read lines until end of input or /quit."""
-        interactive = stream.isatty()
+    async def run(self, stream: TextIO = sys.stdin, session: PromptSession | None = None) -> None:
+        """Read lines until end of input or /quit: at a terminal (or from `session`) with line
+        editing and history, else one message per line."""
+        interactive = session is not None or (stream.isatty() and sys.stdout.isatty())
         if interactive:
-            self.out.write(f"{t('console.intro')}\n\n> ")
+            self.out.write(f"{t('console.intro')}\n\n")
             self.out.flush()
-        async for line in read_lines(stream):
+            lines = typed_lines(session or PromptSession(history=InMemoryHistory()))
+        else:
+            lines = read_lines(stream)
+        async for line in lines:
             if line.strip().lower() in QUIT:
                 return
             await self.say(line)
-            if interactive:
-                self.out.write("> ")
-                self.out.flush()
+
+
+async def typed_lines(session: PromptSession) -> AsyncIterator[str]:
+    """Lines typed at a prompt with prompt_toolkit: arrows move and recall earlier lines
+    (a plain read would send "^[[A"), and a digest delivered while the reader types is
+    printed above the prompt instead of through it. Ctrl-D or Ctrl-C ends the console."""
+    with patch_stdout(raw=True):
+        while True:
+            try:
+                yield await session.prompt_async("> ")
+            except (EOFError, KeyboardInterrupt):
+                return
 
 
 async def read_lines(stream: TextIO) -> AsyncIterator[str]:

@@ -6,6 +6,10 @@ import asyncio
 import io
 import os
 
+from prompt_toolkit import PromptSession
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
 from bot.adapters.console import Console, read_lines
 from bot.core.dispatch import BriefBot
 
@@ -73,3 +77,26 @@ async def test_lines_from_a_pipe_arrive_whole_even_split_inside_a_character() ->
         os.close(write_end)
         await asyncio.wait_for(task, 5)
     assert lines == ["기도", "last"]
+
+
+async def test_at_a_prompt_the_up_arrow_recalls_the_last_line(core: BriefBot) -> None:
+    """Keys as a terminal sends them: "/about", Enter, then Up and Enter send it again (a
+    plain read would pass "^[[A" to the bot), then Ctrl-D ends the console."""
+    console, out = console_of(core)
+
+    async def answered(times: int) -> None:
+        while out.getvalue().count("About this bot") < times:
+            await asyncio.sleep(0.01)
+
+    with create_pipe_input() as keys:
+        session: PromptSession = PromptSession(input=keys, output=DummyOutput())
+        running = asyncio.create_task(console.run(session=session))
+        keys.send_text("/about\r")
+        await asyncio.wait_for(answered(1), 10)
+        keys.send_text("\x1b[A\r")
+        await asyncio.wait_for(answered(2), 10)
+        keys.send_text("\x04")
+        await asyncio.wait_for(running, 10)
+
+    assert out.getvalue().count("About this bot") == 2
+    assert "[A" not in out.getvalue()
