@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -28,6 +29,8 @@ from bot.domain.clock import Clock, SystemClock
 from bot.render.telegram_html import TELEGRAM_LIMIT, rendered_length
 from bot.store import Store
 from bot.store.outbox import Outbox
+
+PRAYER_KEY_ENV = "BRIEFBOT_PRAYER_KEY"
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +123,24 @@ def core_settings(config: Config, extra_operators: Iterable[tuple[str, str]] = (
     )
 
 
+def prayer_key(database: Path) -> bytes:
+    """The secret "I prayed" hashes people with: `BRIEFBOT_PRAYER_KEY`, else a random key
+    kept in a file of its own beside the database (created once, readable by its owner only),
+    so the count survives restarts and a copy of the database alone cannot be tested against
+    known user ids."""
+    given = os.environ.get(PRAYER_KEY_ENV, "")
+    if given:
+        return given.encode()
+    path = database.with_name(database.name + ".prayer-key")
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    with os.fdopen(descriptor, "w", encoding="ascii") as out:
+        out.write(secrets.token_hex(32) + "\n")
+    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+
+
 @asynccontextmanager
 async def open_services(
     config: Config,
@@ -139,6 +160,7 @@ async def open_services(
             clock=clock,
             settings=core_settings(config, extra_operators),
             platforms=tuple(platforms),
+            prayer_key=prayer_key(Path(config.database)),
         )
     finally:
         await store.close()

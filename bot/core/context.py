@@ -7,6 +7,7 @@ can ask "what is this chat's record?" or "what day is it there?" without repeati
 from __future__ import annotations
 
 import asyncio
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -39,6 +40,9 @@ class Services:
     clock: Clock
     settings: CoreSettings = field(default_factory=CoreSettings)
     platforms: tuple[str, ...] = ()  # platforms the delivery engine sends on
+    # The deployment's secret for "I prayed": who pressed is kept only as a hash keyed with
+    # it (`bot.core.people`). Tests and the console may leave the random default.
+    prayer_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     # Set when the core queues rows (a broadcast): the delivery engine, given the same event
     # by the wiring, stops waiting for its next poll.
     queued: asyncio.Event = field(default_factory=asyncio.Event)

@@ -70,8 +70,11 @@ class ReceivedEntries(Protocol):
 
 
 class Prayers(Protocol):
-    async def record_prayer(self, address: Address, prayer_id: str, day: date) -> tuple[bool, int]:
-        """(newly counted, how many chats prayed this prayer point on that day)."""
+    async def record_prayer(
+        self, address: Address, prayer_id: str, day: date, person: str = ""
+    ) -> tuple[bool, int]:
+        """(newly counted, how many people prayed this prayer point on that day); `person`
+        is a keyed hash of who pressed (`bot.core.people`), "" where nobody is named."""
         ...
 
     async def prayer_count(self, prayer_id: str, day: date) -> int: ...

@@ -1,7 +1,8 @@
-"""Anonymous prayer counts: how many chats prayed a prayer point on a day.
+"""Anonymous prayer counts: how many people prayed a prayer point on a day.
 
-`prayers` remembers which chat prayed what on which day only so a second tap is not counted
-twice; `prayer_tallies` holds the counts and names nobody. Whether someone prays is sensitive,
+`prayers` remembers which person (a keyed hash, `bot.core.people`) in which chat prayed what
+on which day only so a second tap is not counted twice; `prayer_tallies` holds the counts and
+names nobody. Whether someone prays is sensitive,
 so `prune` lets the operator drop the per-chat rows once a day is over everywhere; the counts
 stay. Rows are keyed by address, not chat pk, because the button can be tapped in a chat that
 never subscribed.
@@ -19,22 +20,22 @@ from bot.store.records import day_text
 
 
 async def record_prayer(
-    connection: aiosqlite.Connection, address: Address, prayer_id: str, day: date
+    connection: aiosqlite.Connection, address: Address, person: str, prayer_id: str, day: date
 ) -> tuple[bool, int]:
-    """(whether this chat is newly counted, how many chats prayed it that day)."""
+    """(whether this person is newly counted, how many people prayed it that day)."""
     # Only for a chat that exists when this transaction runs: a /forget that raced the press
     # (it read the chat, the forget deleted everything, then it wrote) leaves nothing behind.
     added = await changes(
         connection,
-        """INSERT OR IGNORE INTO prayers (prayer_id, day, platform, chat_id)
-           SELECT ?, ?, platform, chat_id FROM chats WHERE platform = ? AND chat_id = ?""",
-        (prayer_id, day_text(day), address.platform, address.chat_id),
+        """INSERT OR IGNORE INTO prayers (prayer_id, day, platform, chat_id, person)
+           SELECT ?, ?, platform, chat_id, ? FROM chats WHERE platform = ? AND chat_id = ?""",
+        (prayer_id, day_text(day), person, address.platform, address.chat_id),
     )
     if added:
         await connection.execute(
             """
-            INSERT INTO prayer_tallies (prayer_id, day, chats) VALUES (?, ?, 1)
-            ON CONFLICT (prayer_id, day) DO UPDATE SET chats = chats + 1
+            INSERT INTO prayer_tallies (prayer_id, day, people) VALUES (?, ?, 1)
+            ON CONFLICT (prayer_id, day) DO UPDATE SET people = people + 1
             """,
             (prayer_id, day_text(day)),
         )
@@ -44,10 +45,10 @@ async def record_prayer(
 async def prayer_count(connection: aiosqlite.Connection, prayer_id: str, day: date) -> int:
     row = await fetch_one(
         connection,
-        "SELECT chats FROM prayer_tallies WHERE prayer_id = ? AND day = ?",
+        "SELECT people FROM prayer_tallies WHERE prayer_id = ? AND day = ?",
         (prayer_id, day_text(day)),
     )
-    return row["chats"] if row else 0
+    return row["people"] if row else 0
 
 
 async def prune(connection: aiosqlite.Connection, before: date) -> int:
@@ -56,13 +57,15 @@ async def prune(connection: aiosqlite.Connection, before: date) -> int:
 
 
 async def move(connection: aiosqlite.Connection, old: Address, new: Address) -> None:
-    """Re-key `old`'s prayers to `new`; a day both prayed is one chat, so counted once."""
+    """Re-key `old`'s prayers to `new`; a person who prayed the same day in both is counted
+    once."""
     both = (old.platform, old.chat_id, new.platform, new.chat_id)
     await connection.execute(
         """
-        UPDATE prayer_tallies SET chats = chats - 1
+        UPDATE prayer_tallies SET people = people - 1
         WHERE (prayer_id, day) IN (
-            SELECT o.prayer_id, o.day FROM prayers AS o JOIN prayers AS n USING (prayer_id, day)
+            SELECT o.prayer_id, o.day FROM prayers AS o
+            JOIN prayers AS n USING (prayer_id, day, person)
             WHERE o.platform = ? AND o.chat_id = ? AND n.platform = ? AND n.chat_id = ?)
         """,
         both,

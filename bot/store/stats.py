@@ -41,19 +41,19 @@ async def collect(connection: aiosqlite.Connection, today: date, top: int) -> St
         """,
     )
     day = {"day": day_text(today)}
-    total = await fetch_one(connection, "SELECT coalesce(sum(chats), 0) FROM prayer_tallies")
+    total = await fetch_one(connection, "SELECT coalesce(sum(people), 0) FROM prayer_tallies")
     on_day = await fetch_one(
-        connection, "SELECT coalesce(sum(chats), 0) FROM prayer_tallies WHERE day = :day", day
+        connection, "SELECT coalesce(sum(people), 0) FROM prayer_tallies WHERE day = :day", day
     )
     top_today = await _counts(
         connection,
-        "SELECT prayer_id AS name, chats AS n FROM prayer_tallies WHERE day = :day",
+        "SELECT prayer_id AS name, people AS n FROM prayer_tallies WHERE day = :day",
         day,
         limit=top,
     )
     top_all_time = await _counts(
         connection,
-        "SELECT prayer_id AS name, sum(chats) AS n FROM prayer_tallies GROUP BY prayer_id",
+        "SELECT prayer_id AS name, sum(people) AS n FROM prayer_tallies GROUP BY prayer_id",
         limit=top,
     )
     return StoreStats(

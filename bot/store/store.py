@@ -144,10 +144,12 @@ class Store:
 
     # Prayers
 
-    async def record_prayer(self, address: Address, prayer_id: str, day: date) -> tuple[bool, int]:
-        """(newly counted, how many chats prayed this prayer point on that day)."""
+    async def record_prayer(
+        self, address: Address, prayer_id: str, day: date, person: str = ""
+    ) -> tuple[bool, int]:
+        """(newly counted, how many people prayed this prayer point on that day)."""
         async with self._db.write() as connection:
-            return await prayers.record_prayer(connection, address, prayer_id, day)
+            return await prayers.record_prayer(connection, address, person, prayer_id, day)
 
     async def prayer_count(self, prayer_id: str, day: date) -> int:
         async with self._db.read() as connection:

@@ -47,28 +47,29 @@ async def test_i_prayed_keeps_working_after_the_bot_restarts(
     assert buttons_of(after.message(prayer.message_id)) == [
         ("🙏 I prayed · 1 today", custom_id)]
     [thanks] = pressed.handle.followups
-    assert thanks["content"] == "Thank you for praying. 1 chat prayed for this today."
+    assert thanks["content"] == "Thank you for praying. 1 person prayed for this today."
     assert thanks["flags"] & EPHEMERAL
     assert errors == []
 
 
-async def test_i_prayed_counts_once_per_chat_and_day(discord_bot: DiscordBot) -> None:
+async def test_i_prayed_counts_once_per_person_chat_and_day(discord_bot: DiscordBot) -> None:
     in_server = await discord_bot.slash("pray", user=BOB, channel=GENERAL, permissions=MEMBER)
     in_dm = await discord_bot.slash("pray", user=ALICE)
     [(_, custom_id)] = in_server.buttons
 
     first = await discord_bot.press(in_server.message_id, custom_id, user=BOB, permissions=MEMBER)
-    again = await discord_bot.press(in_server.message_id, custom_id, user=ALICE)
+    again = await discord_bot.press(in_server.message_id, custom_id, user=BOB, permissions=MEMBER)
+    other = await discord_bot.press(in_server.message_id, custom_id, user=ALICE)
     elsewhere = await discord_bot.press(in_dm.message_id, custom_id, user=ALICE)
 
-    assert first.text.endswith("1 chat prayed for this today.")
-    assert again.text.endswith("Already counted today — thank you for praying.")
-    assert elsewhere.text.endswith("2 chats prayed for this today.")
-    assert buttons_of(discord_bot.message(in_server.message_id))[0][0] == "🙏 I prayed · 1 today"
-    assert buttons_of(discord_bot.message(in_dm.message_id))[0][0] == "🙏 I prayed · 2 today"
+    assert first.text.endswith("1 person prayed for this today.")
+    assert again.text.endswith("You are already counted today — thank you for praying.")
+    assert other.text.endswith("2 people prayed for this today.")  # another member
+    assert elsewhere.text.endswith("3 people prayed for this today.")  # in another chat
+    assert buttons_of(discord_bot.message(in_dm.message_id))[0][0] == "🙏 I prayed · 3 today"
     key = custom_id.rsplit(":", 1)[1]
     [prayer] = [p for p in discord_bot.services.catalog.current.prayers if key_of(p.id) == key]
-    assert await discord_bot.store.prayer_count(prayer.id, NOW.date()) == 2
+    assert await discord_bot.store.prayer_count(prayer.id, NOW.date()) == 3
 
 
 async def test_i_prayed_counts_again_the_next_day(discord_bot: DiscordBot) -> None:
@@ -83,8 +84,8 @@ async def test_i_prayed_counts_again_the_next_day(discord_bot: DiscordBot) -> No
     next_day = await discord_bot.press(todays.message_id, new_id)
 
     # Yesterday's button counts for yesterday, where this chat is already counted.
-    assert yesterdays.text.endswith("Already counted today — thank you for praying.")
-    assert new_id != custom_id and next_day.text.endswith("1 chat prayed for this today.")
+    assert yesterdays.text.endswith("You are already counted today — thank you for praying.")
+    assert new_id != custom_id and next_day.text.endswith("1 person prayed for this today.")
 
 
 async def test_forget_deletes_the_chat_after_the_confirmation_button(

@@ -63,11 +63,11 @@ async def test_i_prayed_counts_once_per_chat_and_shows_the_days_total(
     [bob_prayer] = await telegram.say(BOB.chat, BOB, "/pray")
     third = await telegram.press(BOB.chat, BOB, bob_prayer, data)
 
-    assert first == {"text": "Thank you for praying. 1 chat prayed for this today."}
+    assert first == {"text": "Thank you for praying. 1 person prayed for this today."}
     assert buttons(labelled) == [("🙏 I prayed · 1 today", data)]
-    assert second == {"text": "Already counted today — thank you for praying."}
+    assert second == {"text": "You are already counted today — thank you for praying."}
     assert buttons(bob_prayer) == [("🙏 I prayed · 1 today", data)]  # new messages show it too
-    assert third == {"text": "Thank you for praying. 2 chats prayed for this today."}
+    assert third == {"text": "Thank you for praying. 2 people prayed for this today."}
     assert buttons(telegram.api.message(BOB.id, bob_prayer["message_id"])) == [
         ("🙏 I prayed · 2 today", data)
     ]
@@ -75,17 +75,28 @@ async def test_i_prayed_counts_once_per_chat_and_shows_the_days_total(
     assert (stats.prayers.today, stats.prayers.total) == (2, 2)
 
 
-async def test_two_members_of_a_group_count_as_one_chat(telegram: TelegramBot) -> None:
+async def test_two_members_of_a_group_count_as_two_people_and_each_once(
+    telegram: TelegramBot,
+) -> None:
     [digest] = await telegram.say(GROUP, ALICE, "/today")
     [(_, data)] = buttons(digest)
 
-    await telegram.press(GROUP, ALICE, digest, data)
+    first = await telegram.press(GROUP, ALICE, digest, data)
     second = await telegram.press(GROUP, BOB, digest, data)
+    again = await telegram.press(GROUP, BOB, digest, data)
 
-    assert second == {"text": "Already counted today — thank you for praying."}
+    assert first == {"text": "Thank you for praying. 1 person prayed for this today."}
+    assert second == {"text": "Thank you for praying. 2 people prayed for this today."}
+    assert again == {"text": "You are already counted today — thank you for praying."}
     assert buttons(telegram.api.message(GROUP.id, digest["message_id"])) == [
-        ("🙏 I prayed · 1 today", data)
+        ("🙏 I prayed · 2 today", data)
     ]
+    # Who pressed is kept only as a keyed hash: no user id in the database.
+    async with telegram.store.db.read() as connection:
+        rows = await connection.execute_fetchall("SELECT person FROM prayers")
+    people = {row["person"] for row in rows}
+    assert len(people) == 2 and not {str(ALICE.id), str(BOB.id)} & people
+    assert all(str(ALICE.id) not in p and str(BOB.id) not in p for p in people)
 
 
 async def test_forget_can_be_cancelled(telegram: TelegramBot) -> None:
@@ -171,7 +182,7 @@ async def test_a_press_is_answered_even_when_its_message_can_no_longer_be_edited
 
     answer = await telegram.press(ALICE.chat, ALICE, prayer, data)
 
-    assert answer == {"text": "Thank you for praying. 1 chat prayed for this today."}
+    assert answer == {"text": "Thank you for praying. 1 person prayed for this today."}
     assert telegram.api.sent_to(ALICE.id) == [prayer]
 
 

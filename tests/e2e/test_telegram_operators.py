@@ -39,7 +39,7 @@ async def test_stats_counts_subscribers_for_an_operator(telegram: TelegramBot) -
     assert text.startswith("Bot figures\n")
     assert "telegram: 1 subscribed, 0 not subscribed, 0 deactivated" in text
     assert "Subscribers by time zone\nAsia/Seoul: 1" in text
-    assert "Prayers: 0 today, 0 in all" in text
+    assert "People who prayed: 0 today, 0 in all" in text
 
 
 async def test_reload_reloads_the_library_for_an_operator(telegram: TelegramBot) -> None:

@@ -161,7 +161,7 @@ async def test_pressing_i_prayed_counts_once_per_chat_and_day(core, store):
     assert "Thank you for praying" in first.notice
     again = await core.handle_action(ask(), action)
     assert again.update.label == "🙏 I prayed · 1 today"
-    assert "Already counted" in again.notice
+    assert "already counted" in again.notice
     other = await core.handle_action(ask(address=Address("telegram", "55")), action)
     assert other.update.label == "🙏 I prayed · 2 today"
 
@@ -184,7 +184,7 @@ async def test_i_prayed_counts_for_the_day_on_its_button_not_the_chats_new_today
     assert (await core.handle_action(ask(), action)).update.label == "🙏 I prayed · 1 today"
     await say(core, "/timezone Pacific/Kiritimati")  # already tomorrow there
     again = await core.handle_action(ask(), action)
-    assert "Already counted" in again.notice
+    assert "already counted" in again.notice
 
 
 async def test_forged_button_data_counts_nothing(core, catalog):

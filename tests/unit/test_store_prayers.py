@@ -128,3 +128,12 @@ async def test_stats_of_an_empty_store_are_zero_and_default_to_the_clocks_day(st
         {},
     )
     assert stats.prayers == PrayerStats(total=0, today=0, top_today=(), top_all_time=())
+
+
+async def test_each_person_in_a_chat_counts_once(store):
+    await store.ensure_chat(ALICE, ChatKind.GROUP, delivery_time=time(7), timezone="UTC")
+    assert await store.record_prayer(ALICE, "prayer-a", TODAY, person="p1") == (True, 1)
+    assert await store.record_prayer(ALICE, "prayer-a", TODAY, person="p2") == (True, 2)
+    assert await store.record_prayer(ALICE, "prayer-a", TODAY, person="p1") == (False, 2)
+    assert await store.forget(ALICE)
+    assert await store.prayer_count("prayer-a", TODAY) == 2  # the tally names nobody

@@ -1,4 +1,4 @@
-"""The "I prayed" button: one anonymous count per chat, prayer point and day.
+"""The "I prayed" button: one anonymous count per person, chat, prayer point and day.
 
 The button's data carries the day of the message it is on and the prayer's short key
 (`views.prayed_button`). A press counts for that day, so a chat that changes time zone between
@@ -14,6 +14,7 @@ from bot.catalog.model import Prayer
 from bot.core.context import Context
 from bot.core.daily import digest_for
 from bot.core.messages import t, tn
+from bot.core.people import person_of
 from bot.core.reply import Reply
 from bot.core.views import DAY_FORMAT, prayed_button
 
@@ -23,7 +24,7 @@ DAYS_OPEN = 2
 
 
 async def prayed(ctx: Context, value: str) -> Reply:
-    """Count the press once for its day and show how many chats prayed for it that day."""
+    """Count the press once per person for its day and show how many prayed for it then."""
     today = await ctx.today()
     day, prayer = _pressed(ctx, value, today)
     if prayer is None:
@@ -34,7 +35,8 @@ async def prayed(ctx: Context, value: str) -> Reply:
     shown = await digest_for(ctx.store, ctx.catalog, chat, day, ctx.settings.max_briefs)
     if shown.prayer != prayer:
         return Reply(notice=t("prayed.other_day"))
-    counted, total = await ctx.store.record_prayer(ctx.request.address, prayer.id, day)
+    person = person_of(ctx.services.prayer_key, ctx.request.address.platform, ctx.request.user_id)
+    counted, total = await ctx.store.record_prayer(ctx.request.address, prayer.id, day, person)
     notice = tn("prayed.thanks", total) if counted else t("prayed.again")
     return Reply(update=prayed_button(prayer, total, day), notice=notice)
 

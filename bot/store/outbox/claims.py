@@ -84,11 +84,11 @@ async def read_inputs(connection: aiosqlite.Connection, jobs: Sequence[Job]) -> 
     if days:
         for row in await fetch_all(
             connection,
-            f"""SELECT prayer_id, day, chats FROM prayer_tallies
+            f"""SELECT prayer_id, day, people FROM prayer_tallies
                 WHERE day IN ({placeholders(days)})""",
             days,
         ):
-            inputs.prayed[row["prayer_id"], date.fromisoformat(row["day"])] = row["chats"]
+            inputs.prayed[row["prayer_id"], date.fromisoformat(row["day"])] = row["people"]
     if broadcasts:
         for row in await fetch_all(
             connection,
