@@ -102,6 +102,7 @@ def delivery_engine(
             config.briefs_per_digest,
             config.telegram.protect_content,
             config.archive_after_months,
+            config.digest_style,
         ),
         senders,
         services.clock,
@@ -120,6 +121,7 @@ def core_settings(config: Config, extra_operators: Iterable[tuple[str, str]] = (
         operators=frozenset(operators | set(extra_operators)),
         protect_content=config.telegram.protect_content,
         archive_after_months=config.archive_after_months,
+        digest_style=config.digest_style,
     )
 
 

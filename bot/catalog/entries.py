@@ -29,6 +29,7 @@ from bot.catalog.rules import (
 E = TypeVar("E", Brief, Prayer)
 
 SUMMARY_WORDS = (40, 120)
+MAX_LEAD_WORDS = 45  # a lead is read in a glance: one or two sentences
 _FIELD_IN_TEXT = re.compile(
     r"(?:^|\s)(id|title|date|date_note|topics|sources|link|send_on|content_note): (?:\[|\")"
 )
@@ -59,6 +60,10 @@ def read_brief(fields: Fields, entry_id: str | None, topics: TopicNames | None) 
             _check_plain(fields, name, value)
     if content_note is not None:
         _check_limit(fields, "content_note", content_note, MAX_NOTE_WORDS)
+    lead = fields.text("lead", required=False)
+    if lead is not None:
+        _check_plain(fields, "lead", lead)
+        _check_limit(fields, "lead", lead, MAX_LEAD_WORDS)
     # A required field is None only after it reported its problem; the checks say so to mypy.
     if fields.failed or entry_id is None or title is None or summary is None:
         return None
@@ -75,6 +80,7 @@ def read_brief(fields: Fields, entry_id: str | None, topics: TopicNames | None) 
         send_on,
         date_note=date_note,
         content_note=content_note,
+        lead=lead,
     )
 
 
@@ -128,6 +134,7 @@ BRIEF: EntryKind[Brief] = EntryKind(
         "link",
         "send_on",
         "content_note",
+        "lead",
     ),
     read_brief,
 )
@@ -143,7 +150,7 @@ def plain_length(entry: Entry) -> int:
     """A rough size of an entry as sent, for when no renderer is given to measure it exactly."""
     if isinstance(entry, Brief):
         parts = [entry.title, entry.summary, *entry.sources, entry.link or ""]
-        parts += [entry.content_note or ""]
+        parts += [entry.content_note or "", entry.lead or ""]
     else:
         parts = [entry.title or "", entry.text, entry.verse or "", entry.act or ""]
     return sum(map(len, parts))

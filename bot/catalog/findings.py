@@ -65,6 +65,7 @@ def entry_texts(entry: Entry) -> list[tuple[str, str]]:
             ("title", entry.title),
             ("summary", entry.summary),
             ("content_note", entry.content_note or ""),
+            ("lead", entry.lead or ""),
         ]
     return [("title", entry.title or ""), ("text", entry.text), ("act", entry.act or "")]
 

@@ -79,6 +79,7 @@ class Brief:
     `date` is None when the source gives no date at all (`date: undated`): an editor must never
     be forced to guess one. `date_note` says how a date was inferred when the source implies it
     without stating it. `content_note` warns readers (e.g. groups with children) before the text.
+    `lead` is what a short digest shows of it, the whole summary one tap away.
     """
 
     id: str
@@ -91,6 +92,7 @@ class Brief:
     send_on: SendOn | None = None
     date_note: str | None = None
     content_note: str | None = None
+    lead: str | None = None  # the digest's one or two sentences; else the summary's first
 
 
 @dataclass(frozen=True)

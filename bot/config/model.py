@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from datetime import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -77,6 +77,9 @@ class DeliveryConfig(Section):
     unhealthy_after_seconds: Annotated[int, Field(ge=10, le=86400)] = 300
 
 
+DigestStyle = Literal["short", "full"]
+
+
 class Config(Section):
     content_dir: FilePath = Path("content")
     database: FilePath = Path("data/briefbot.sqlite3")
@@ -84,6 +87,8 @@ class Config(Section):
     delivery_time: TimeOfDay = "07:00"
     timezone: TimeZone = "UTC"
     briefs_per_digest: Annotated[int, Field(ge=1, le=3)] = 2
+    # "short": each brief's lead, the whole brief a tap away (Read more); "full": every summary.
+    digest_style: DigestStyle = "short"
     # A brief older than this many months is labelled "From the archive".
     archive_after_months: Annotated[int, Field(ge=1, le=600)] = 12
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)

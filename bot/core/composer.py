@@ -40,11 +40,13 @@ class Composer:
         max_briefs: int = 2,
         protect_content: bool = False,
         archive_after_months: int = 12,
+        style: str = "short",
     ) -> None:
         self.catalog = catalog
         self.max_briefs = max_briefs
         self.protect_content = protect_content
         self.archive_after_months = archive_after_months
+        self.style = style
         self._digests: dict[tuple[date, tuple[str, ...], frozenset], Digest] = {}
         self._composed_from: object = None  # the catalog the cached digests came from
 
@@ -79,7 +81,7 @@ class Composer:
         if not digest.briefs and digest.prayer is None:
             raise EmptyDigest(f"the library has nothing to send for {job.day}")
         count = inputs.prayed.get((digest.prayer.id, job.day), 0) if digest.prayer else 0
-        reply = digest_reply(digest, count, self.archive_after_months)
+        reply = digest_reply(digest, count, self.archive_after_months, self.style)
         return replace(reply, protect=self.protect_content), digest
 
     def _digest(self, chat: ChatRecord, day: date, received: dict[str, date]) -> Digest:

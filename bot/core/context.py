@@ -28,6 +28,7 @@ class CoreSettings:
     operators: frozenset[tuple[str, str]] = frozenset()
     protect_content: bool = False
     archive_after_months: int = 12
+    digest_style: str = "short"  # "short": leads and Read more; "full": whole summaries
 
 
 @dataclass(frozen=True)

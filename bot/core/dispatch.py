@@ -26,6 +26,7 @@ from bot.core.messages import t
 from bot.core.questions import OpenQuestions
 from bot.core.reply import Reply, text_reply
 from bot.core.request import Request
+from bot.core.views import OPEN_ACTION
 from bot.domain.address import Address
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(reading.TOPIC_ACTION, reading.topic_pressed),
     Action(reading.FOLLOW_ACTION, following.follow_pressed, Scope.MANAGE),
     Action(reading.UNFOLLOW_ACTION, following.unfollow_pressed, Scope.MANAGE),
-    Action(searching.OPEN_ACTION, searching.open_entry),
+    Action(OPEN_ACTION, searching.open_entry),
     Action(searching.SEARCH_ACTION, searching.search_more),
     Action("prayed:", prayer.prayed),
     Action("forget:", privacy.confirm, Scope.MANAGE),

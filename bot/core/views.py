@@ -6,6 +6,7 @@ One place decides the layout, so a digest sent by the scheduler, `/today`, `/top
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bot.catalog.keys import key_of
@@ -16,7 +17,11 @@ from bot.core.messages import day_text, t, tn
 from bot.core.reply import Button, Heading, Kicker, Link, Meta, Paragraph, Part, Reply, Separator
 
 PRAYED_ACTION = "prayed:"
+OPEN_ACTION = "open:"  # an entry's whole text, as a new message (`handlers.searching`)
 DAY_FORMAT = "%Y%m%d"  # the day in a prayer button's data: 8 bytes
+READ_MORE_TITLE = 40  # characters of a brief's title on its Read more button
+_SENTENCE_END = re.compile(r"[.!?](?=[\"'”’)]?\s+[\"'“‘(]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "no", "u.s", "u.n", "e.g", "i.e"})
 
 
 def long_date(day: date, locale: str | None = None) -> str:
@@ -49,20 +54,15 @@ def brief_parts(brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTH
     parts.append(Heading(brief.title))
     if brief.content_note:
         parts.append(Meta(t("brief.content_note", note=brief.content_note)))
-    parts += [
-        Paragraph(brief.summary),
-        Meta(
-            tn(
-                "brief.meta",
-                len(brief.sources),
-                date=brief_date(brief),
-                sources=", ".join(brief.sources),
-            )
-        ),
-    ]
+    parts += [Paragraph(brief.summary), _meta(brief)]
     if brief.link:
-        parts.append(Link(t("brief.link"), brief.link))
+        parts.append(Link(t("brief.link", source=brief.sources[0]), brief.link))
     return parts
+
+
+def _meta(brief: Brief) -> Meta:
+    sources = ", ".join(brief.sources)
+    return Meta(tn("brief.meta", len(brief.sources), date=brief_date(brief), sources=sources))
 
 
 def prayer_parts(prayer: Prayer, heading: str | None = None) -> list[Part]:
@@ -98,18 +98,56 @@ def prayer_buttons(prayer: Prayer | None, count: int, day: date) -> tuple[tuple[
 
 
 def digest_reply(
-    digest: Digest, prayed_count: int = 0, archive_after: int = DEFAULT_MONTHS
+    digest: Digest,
+    prayed_count: int = 0,
+    archive_after: int = DEFAULT_MONTHS,
+    style: str = "short",
 ) -> Reply:
-    """The daily digest: a title, each brief, then the prayer point with its button."""
+    """The daily digest: a title, each brief, then the prayer point with its button. In the
+    short style (the default, read in about a minute on a phone) a brief is its lead, with
+    a Read more button that sends the whole of it."""
     if not digest.briefs and digest.prayer is None:
         return Reply(parts=(Paragraph(t("digest.empty")),))
+    short = style == "short"
     parts: list[Part] = [Heading(t("digest.title", date=long_date(digest.day)))]
     for brief in digest.briefs:
-        parts += [Separator(), *brief_parts(brief, digest.day, archive_after)]
+        shown = lead_parts(brief, digest.day, archive_after) if short else None
+        parts += [Separator(), *(shown or brief_parts(brief, digest.day, archive_after))]
     if digest.prayer is not None:
         parts += [Separator(), *prayer_parts(digest.prayer, heading=t("digest.prayer"))]
-    buttons = prayer_buttons(digest.prayer, prayed_count, digest.day)
+    more = tuple((read_more(brief),) for brief in digest.briefs) if short else ()
+    buttons = more + prayer_buttons(digest.prayer, prayed_count, digest.day)
     return Reply(parts=tuple(parts), buttons=buttons)
+
+
+def lead_parts(brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTHS) -> list[Part]:
+    """A brief as a short digest shows it: age label, title, any content note, the lead (the
+    editors' own, else the summary's first sentence), date and sources."""
+    label = age_label(brief, shown_on, archive_after)
+    parts: list[Part] = [Kicker(label)] if label else []
+    parts.append(Heading(brief.title))
+    if brief.content_note:
+        parts.append(Meta(t("brief.content_note", note=brief.content_note)))
+    return [*parts, Paragraph(brief.lead or first_sentence(brief.summary)), _meta(brief)]
+
+
+def read_more(brief: Brief) -> Button:
+    title = (
+        brief.title
+        if len(brief.title) <= READ_MORE_TITLE
+        else (brief.title[: READ_MORE_TITLE - 1].rstrip() + "…")
+    )
+    return Button(t("button.read_more", title=title), OPEN_ACTION + key_of(brief.id))
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text`: up to the first full stop, question or exclamation mark
+    followed by a space and a capital letter, not after an initial or a title ("Mr.")."""
+    for match in _SENTENCE_END.finditer(text):
+        before = text[: match.start() + 1].rsplit(" ", 1)[-1]
+        if before.rstrip(".").lower() not in _ABBREVIATIONS and len(before.rstrip(".")) > 1:
+            return text[: match.start() + 1]
+    return text
 
 
 def library_counts(library: Library) -> dict[str, str]:

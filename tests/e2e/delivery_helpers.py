@@ -144,6 +144,7 @@ async def delivering_to(
     limits: Limits | None = None,
     request: BaseRequest | None = None,
     max_briefs: int = 2,
+    style: str = "short",
 ) -> AsyncIterator[Delivery]:
     """The engine started on a real `telegram.Bot` pointed at `api`, talking HTTP through the
     request class the bot ships with; stopped on exit."""
@@ -155,7 +156,7 @@ async def delivering_to(
     )
     async with bot:
         sender = SpySender(TelegramSender(bot, limits or QUICK_RETRIES))
-        outbox, composer = Outbox(store.db, clock), Composer(catalog, max_briefs)
+        outbox, composer = Outbox(store.db, clock), Composer(catalog, max_briefs, style=style)
         engine = DeliveryEngine(store, outbox, composer, [sender], clock, settings)
         await engine.start()
         try:

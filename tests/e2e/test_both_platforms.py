@@ -83,11 +83,11 @@ async def test_one_process_delivers_to_both_platforms_from_one_tick(tmp_path, mo
     assert digest["text"].startswith("Daily brief")
     scheduled, answer = discord.messages(DISCORD_CHANNEL)  # the digest, then /today's reply
     assert scheduled["embeds"][0]["title"].startswith("Daily brief")
-    assert scheduled["components"][0]["components"][0]["custom_id"].startswith("bb:prayed:")
+    assert scheduled["components"][-1]["components"][-1]["custom_id"].startswith("bb:prayed:")
     assert answer["embeds"][0]["title"] == scheduled["embeds"][0]["title"]
     assert (
         "I prayed"
-        in telegram.sent_to(user.chat.id)[0]["reply_markup"]["inline_keyboard"][0][0]["text"]
+        in telegram.sent_to(user.chat.id)[0]["reply_markup"]["inline_keyboard"][-1][0]["text"]
     )
     store = await Store.open(database, SystemClock())
     async with store, store.db.read() as connection:

@@ -84,7 +84,7 @@ async def test_a_long_digest_arrives_as_ordered_valid_messages_with_the_button_o
     await seed_due(store, CHATS, due_minute(clock.now()))
     telegram_pace = Limits(per_second=30.0, chat_interval=1.0)
     async with delivering_to(
-        api, store, catalog, clock, limits=telegram_pace, max_briefs=BRIEFS
+        api, store, catalog, clock, limits=telegram_pace, max_briefs=BRIEFS, style="full"
     ) as delivery:
         await delivery.tick_and_drain()
 

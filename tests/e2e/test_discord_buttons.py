@@ -206,3 +206,15 @@ async def test_a_topic_page_follows_the_topic(discord_bot: DiscordBot) -> None:
     followed = await discord_bot.press(page.message_id, follow, user=ALICE)
 
     assert followed.text.startswith("Following The persecuted church.")
+
+
+async def test_read_more_under_the_digest_sends_the_whole_brief(discord_bot: DiscordBot) -> None:
+    digest = await discord_bot.slash("today", user=ALICE)
+    (label, custom_id), *_ = digest.buttons
+    assert label.startswith("Read more: ")
+
+    whole = await discord_bot.press(digest.message_id, custom_id, user=ALICE)
+
+    entry = discord_bot.services.catalog.current.entry_by_key(custom_id.removeprefix("bb:open:"))
+    assert entry is not None and hasattr(entry, "summary")
+    assert entry.summary.split()[-1] in whole.text

@@ -179,8 +179,9 @@ async def test_today_in_a_subscribed_channel_carries_the_i_prayed_button(
 
     answer = await discord_bot.slash("today", user=BOB, channel=GENERAL, permissions=MEMBER)
 
-    [(label, custom_id)] = answer.buttons
+    *more, (label, custom_id) = answer.buttons
     assert label == "🙏 I prayed" and custom_id.startswith("bb:prayed:")
+    assert len(more) == 2 and all(c.startswith("bb:open:") for _, c in more)
     first = answer.messages[0]["embeds"][0]
     assert first["title"] == f"Daily brief — {TODAY}"
     assert all(len(e.get("description", "")) <= 4096 for m in answer.messages

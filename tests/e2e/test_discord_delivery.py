@@ -78,8 +78,9 @@ async def test_a_channel_and_a_dm_get_the_digest_as_embeds_with_the_prayed_butto
         assert (titles[0], titles[-1]) == (TODAY_TITLE, "Prayer point")
         assert all(embed["description"] for embed in body["embeds"][1:])
         assert any("footer" in embed for embed in body["embeds"][1:-1])  # the briefs' sources
-        [[button]] = [row["components"] for row in body["components"]]
+        *more, [button] = [row["components"] for row in body["components"]]
         assert button["label"].endswith("I prayed")
+        assert all(b["custom_id"].startswith("bb:open:") for [b] in more)
         assert button["custom_id"].rsplit(":", 1)[1] in {key_of(p) for p in prayers}
         assert body["allowed_mentions"] == {"parse": []}
         assert (len(body["nonce"]), body["enforce_nonce"]) == (25, True)

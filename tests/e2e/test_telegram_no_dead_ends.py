@@ -87,3 +87,21 @@ async def test_brief_by_id_shows_it_whole(telegram: TelegramBot) -> None:
     brief = telegram.services.catalog.current.briefs[0]
     [shown] = await telegram.say(ALICE.chat, ALICE, f"/brief {brief.id}")
     assert brief.title in shown["text"] and brief.summary.split()[-1] in shown["text"]
+
+
+async def test_the_digest_shows_leads_and_read_more_sends_the_whole_brief(
+    telegram: TelegramBot,
+) -> None:
+    [digest] = await telegram.say(ALICE.chat, ALICE, "/today")
+    (label, data), *_ = buttons(digest)
+    entry = telegram.services.catalog.current.entry_by_key(data.removeprefix("open:"))
+    assert entry is not None and hasattr(entry, "summary")
+    assert label.startswith("Read more: ")
+    assert entry.summary not in digest["text"]  # the digest carries the lead only
+    assert len(digest["text"].split()) < 260  # about a minute's reading
+    count = len(telegram.messages(ALICE.chat))
+
+    await telegram.press(ALICE.chat, ALICE, digest, data)
+
+    [whole] = telegram.messages(ALICE.chat)[count:]
+    assert " ".join(entry.summary.split()) in " ".join(whole["text"].split())

@@ -143,8 +143,12 @@ async def test_today_sends_the_digest_with_the_prayed_button(telegram: TelegramB
 
     assert digest["text"].startswith(f"Daily brief — {TODAY}\n")
     assert "\nPrayer point\n" in digest["text"]
-    [(label, data)] = buttons(digest)
+    *more, (label, data) = buttons(digest)
     assert label == "🙏 I prayed" and data.startswith("prayed:20261123:")
+    assert [m[0].startswith("Read more: ") and m[1].startswith("open:") for m in more] == [
+        True,
+        True,
+    ]
     chat = await telegram.chat(ALICE.chat)
     assert chat is not None
     received = await telegram.store.received_before(chat.pk, datetime(2026, 11, 24).date())
@@ -157,7 +161,7 @@ async def test_pray_sends_todays_prayer_point(telegram: TelegramBot) -> None:
     [prayer] = await telegram.say(ALICE.chat, ALICE, "/pray")
 
     assert prayer["text"].startswith(f"Prayer point for {TODAY}\n")
-    assert buttons(prayer) == buttons(digest)  # the same prayer point as today's digest
+    assert buttons(prayer) == buttons(digest)[-1:]  # the same prayer point as today's digest
 
 
 async def test_topic_shows_latest_briefs_and_prayers(telegram: TelegramBot) -> None:

@@ -213,6 +213,11 @@ BAD_BRIEFS = {
         3,
         "summary has 121 words; it must have 40–120",
     ),
+    "lead too long": (
+        brief(lead=" ".join(["word"] * 46)),
+        7,
+        "lead has 46 words; keep it to 45 or fewer",
+    ),
     "id with capitals and underscores": (
         brief(id="Bad_Id"),
         1,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from bot.catalog.model import SendOn
 from bot.core.digest import compose
+from bot.core.views import first_sentence
 from tests.builders import brief, library, prayer
 
 DAY = date(2026, 11, 23)
@@ -91,3 +94,17 @@ def test_prayer_point_relates_to_the_first_brief_topic():
 def test_empty_library_gives_an_empty_digest():
     digest = compose(library(briefs=[], prayers=[]), DAY)
     assert digest.briefs == () and digest.prayer is None
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("One thing happened. Then another.", "One thing happened."),
+        ("Mr. Kim spoke in the U.S. capital. Then he left.", "Mr. Kim spoke in the U.S. capital."),
+        ("A report (2019) said so. “Quote” followed.", "A report (2019) said so."),
+        ("Only one sentence here", "Only one sentence here"),
+        ("Is it over? Nobody knows.", "Is it over?"),
+    ],
+)
+def test_a_lead_falls_back_to_the_summarys_first_sentence(text: str, first: str) -> None:
+    assert first_sentence(text) == first

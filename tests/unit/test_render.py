@@ -73,3 +73,4 @@ def test_telegram_length_is_counted_in_utf16_units_so_emoji_count_twice():
     messages = telegram_html.render(Reply(parts=(Paragraph(text),)))
     assert [len(m) for m in messages] == [2048, 952]
     assert telegram_html.utf16_length(messages[0]) == 4096
+

@@ -52,7 +52,9 @@ async def today(ctx: Context, args: str) -> Reply:
     """Send today's digest now."""
     digest = await _todays_digest(ctx)
     count = await ctx.store.prayer_count(digest.prayer.id, digest.day) if digest.prayer else 0
-    reply = digest_reply(digest, count, ctx.settings.archive_after_months)
+    reply = digest_reply(
+        digest, count, ctx.settings.archive_after_months, ctx.settings.digest_style
+    )
     return Reply(parts=reply.parts, buttons=reply.buttons, protect=ctx.settings.protect_content)
 
 

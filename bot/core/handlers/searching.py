@@ -22,9 +22,8 @@ from bot.core.reply import (
     Separator,
     text_reply,
 )
-from bot.core.views import age_label, brief_date, brief_parts, prayer_parts
+from bot.core.views import OPEN_ACTION, age_label, brief_date, brief_parts, prayer_parts
 
-OPEN_ACTION = "open:"
 SEARCH_ACTION = "search:"
 PAGE = 5
 MAX_PAGES = 10  # a search shows at most 50 results
