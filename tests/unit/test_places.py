@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core.places.lookup import Found, cities_starting, fixed_zone, lookup
+from bot.core.places.cities import cities_starting
+from bot.core.places.lookup import Found, fixed_zone, lookup
 from bot.core.timeparse import known_timezones
 
 

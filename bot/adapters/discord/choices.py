@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.catalog.catalog import Catalog
-from bot.core.places.lookup import cities_starting
+from bot.core.places.cities import cities_starting
 from bot.core.timeparse import known_timezones
 
 MAX_CHOICES = 25

@@ -14,18 +14,17 @@ likely first (by the population of the places they cover).
 
 from __future__ import annotations
 
-import bisect
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from importlib import resources
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from bot.core.places.cities import City, by_population, city_index, zones_by_population
+from bot.core.places.countries import countries, country_name, country_zones
+from bot.core.places.spelling import fold
 
 MAX_CHOICES: Final = 4
 
@@ -70,20 +69,6 @@ ABBREVIATIONS: Final[dict[str, tuple[str, ...]]] = {
     "nzst": ("Pacific/Auckland",),
     "nzdt": ("Pacific/Auckland",),
 }
-# Country names readers use that CLDR does not list as such.
-COUNTRY_ALIASES: Final[dict[str, tuple[str, ...]]] = {
-    "korea": ("KR", "KP"),
-    "한국": ("KR",),
-    "남한": ("KR",),
-    "조선": ("KP",),
-    "usa": ("US",),
-    "america": ("US",),
-    "uk": ("GB",),
-    "england": ("GB",),
-    "britain": ("GB",),
-    "great britain": ("GB",),
-    "holland": ("NL",),
-}
 _OFFSET: Final = re.compile(
     r"(?:utc|gmt)?\s*(?P<sign>[+\-−])\s*(?P<hours>[0-9]{1,2})(?::?(?P<minutes>[0-9]{2}))?"
 )
@@ -104,21 +89,6 @@ class Found:
         return len(self.zones) == 1
 
 
-@dataclass(frozen=True)
-class City:
-    population: int
-    name: str
-    country: str
-    zone: str
-
-
-def fold(text: str) -> str:
-    """Case and accents folded, runs of spaces, "_" and "-" made one space."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(re.split(r"[\s_\-]+", plain.strip()))
-
-
 def lookup(text: str, zones: Iterable[str]) -> Found | None:
     """Read `text` as a zone name (from `zones`, the names a reader may choose), an
     abbreviation, an offset, a country or a city, in that order; None if it is none."""
@@ -133,12 +103,12 @@ def lookup(text: str, zones: Iterable[str]) -> Found | None:
     offset = _offset("".join(text.casefold().split()))
     if offset is not None:
         return Found(zones_at(offset), "offset", _offset_label(offset))
-    countries = _countries().get(key)
-    if countries:
-        found = tuple(z for code in countries for z in _country_zones().get(code, ()))
-        names = " / ".join(_country_name(code) for code in countries)
-        return Found(_by_population(found)[:MAX_CHOICES], "country", names)
-    cities = _cities().get(key)
+    codes = countries().get(key)
+    if codes:
+        found = tuple(z for code in codes for z in country_zones().get(code, ()))
+        names = " / ".join(country_name(code) for code in codes)
+        return Found(by_population(found)[:MAX_CHOICES], "country", names)
+    cities = city_index().get(key)
     if cities:
         return _from_cities(cities)
     return None
@@ -159,7 +129,7 @@ def _from_cities(cities: list[City]) -> Found:
     rivals = [
         c for c in cities[1:] if c.zone != biggest.zone and c.population * 10 >= biggest.population
     ]
-    place = f"{biggest.name}, {_country_name(biggest.country)}"
+    place = f"{biggest.name}, {country_name(biggest.country)}"
     if not rivals:
         return Found((biggest.zone,), "city", place)
     zones = tuple(dict.fromkeys(c.zone for c in (biggest, *rivals)))
@@ -200,7 +170,7 @@ def zones_at(offset: timedelta, year: int = 2026) -> tuple[str, ...]:
     january = datetime(year, 1, 15, tzinfo=ZoneInfo("UTC"))
     july = datetime(year, 7, 15, tzinfo=ZoneInfo("UTC"))
     found = []
-    for zone in _zones_by_population():
+    for zone in zones_by_population():
         tz = ZoneInfo(zone)
         standard = min(january.astimezone(tz).utcoffset(), july.astimezone(tz).utcoffset())  # type: ignore[type-var]
         if standard == offset:
@@ -218,95 +188,3 @@ def fixed_zone(offset: timedelta) -> str | None:
     if hours == 0:
         return "UTC"
     return f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
-
-
-def has_daylight_saving(zone: str, year: int) -> bool:
-    tz = ZoneInfo(zone)
-    offsets = {datetime(year, month, 15, tzinfo=tz).utcoffset() for month in (1, 7)}
-    return len(offsets) > 1
-
-
-def cities_starting(typed: str, limit: int) -> list[tuple[str, str]]:
-    """("Busan, South Korea", "Asia/Seoul") for the biggest cities a spelling of which starts
-    with `typed` (two letters at least): what a reader sees while typing a place."""
-    key = fold(typed)
-    if len(key) < 2:
-        return []
-    keys = _city_keys()
-    found: dict[tuple[str, str], City] = {}
-    for index in range(bisect.bisect_left(keys, key), len(keys)):
-        if not keys[index].startswith(key) or len(found) >= 50 * limit:
-            break
-        for city in _cities()[keys[index]]:
-            found.setdefault((city.name, city.country), city)
-    best = sorted(found.values(), key=lambda c: -c.population)[:limit]
-    return [(f"{c.name}, {_country_name(c.country)}", c.zone) for c in best]
-
-
-@cache
-def _city_keys() -> list[str]:
-    return sorted(_cities())
-
-
-@cache
-def _cities() -> dict[str, list[City]]:
-    """Every spelling (folded) and Hangul name → the cities it names, biggest first."""
-    index: dict[str, list[City]] = {}
-    text = resources.files(__package__).joinpath("cities.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.startswith("#") or not line:
-            continue
-        population, name, country, zone, latin, hangul = line.split("\t")
-        city = City(int(population), name, country, zone)
-        for spelling in {fold(name), *latin.split("|"), *hangul.split("|")} - {""}:
-            index.setdefault(fold(spelling), []).append(city)
-    for cities in index.values():
-        cities.sort(key=lambda c: -c.population)
-    return index
-
-
-@cache
-def _zones_by_population() -> tuple[str, ...]:
-    """Zones in order of the people in their cities, most first."""
-    people: dict[str, int] = {}
-    seen: set[tuple[str, str]] = set()
-    for cities in _cities().values():
-        for city in cities:
-            if (city.name, city.zone) not in seen:
-                seen.add((city.name, city.zone))
-                people[city.zone] = people.get(city.zone, 0) + city.population
-    return tuple(sorted(people, key=lambda z: -people[z]))
-
-
-def _by_population(zones: Iterable[str]) -> tuple[str, ...]:
-    rank = {z: i for i, z in enumerate(_zones_by_population())}
-    return tuple(sorted(dict.fromkeys(zones), key=lambda z: rank.get(z, len(rank))))
-
-
-@cache
-def _country_zones() -> dict[str, tuple[str, ...]]:
-    """ISO country code → its zones, from tzdata's zone.tab."""
-    text = resources.files("tzdata").joinpath("zoneinfo/zone.tab").read_text(encoding="utf-8")
-    found: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            code, _, zone, *_ = line.split("\t")
-            found.setdefault(code, []).append(zone)
-    return {code: tuple(zones) for code, zones in found.items()}
-
-
-@cache
-def _countries() -> dict[str, tuple[str, ...]]:
-    """Country names in English and Korean (CLDR) and common aliases → ISO codes."""
-    names: dict[str, tuple[str, ...]] = {}
-    for language in ("en", "ko"):
-        for code, name in Locale(language).territories.items():
-            if code in _country_zones():
-                names.setdefault(fold(name), (code,))
-    for alias, codes in COUNTRY_ALIASES.items():
-        names[fold(alias)] = codes
-    return names
-
-
-def _country_name(code: str) -> str:
-    return Locale("en").territories.get(code, code)
