@@ -119,6 +119,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return asyncio.run(stats(_config(args)))
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Copy the database consistently, even while the bot runs."""
+    from bot.cli_views import backup
+
+    return backup(_config(args), args.file)
+
+
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.runner import run_console
 
@@ -219,6 +226,8 @@ def parser() -> argparse.ArgumentParser:
     )
     add("topics", cmd_topics, "list topics, their aliases and entry counts", content=True)
     add("stats", cmd_stats, "show subscribers, deliveries and prayers")
+    backup = add("backup", cmd_backup, "copy the database consistently, even while the bot runs")
+    backup.add_argument("file", type=Path, help="the new file to write (never overwritten)")
     return top
 
 

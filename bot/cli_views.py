@@ -39,6 +39,7 @@ from bot.domain.clock import SystemClock
 from bot.domain.secrets import scrub
 from bot.render import discord_embeds, plain, telegram_html
 from bot.store import Store, StoreError
+from bot.store.backup import back_up
 from bot.store.outbox import Outbox
 
 
@@ -233,3 +234,23 @@ async def stats(config: Config) -> int:
 def counted(count: int, noun: str) -> str:
     """A number with its noun, "1 day" or "3 days": the operator's commands speak English."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def backup(config: Config, target: Path) -> int:
+    """`briefbot backup FILE`: the copy, what it holds, and how to restore it."""
+    try:
+        made = back_up(Path(config.database), target.absolute())
+    except StoreError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(
+        f"Backed up {counted(made.chats, 'chat')} and {counted(made.queue_rows, 'queue row')} "
+        f"to {made.path} ({made.megabytes} MB, {made.seconds} s); its integrity check passed."
+    )
+    live = Path(config.database)
+    print(
+        f"To restore: stop the bot, delete {live.name}-wal and {live.name}-shm beside "
+        f"{live} if they are there (they belong to the old file), then copy {made.path.name} "
+        f"to {live}."
+    )
+    return 0
