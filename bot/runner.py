@@ -148,7 +148,11 @@ async def run_bot(config: Config) -> int:
     missing = [p.missing_token for p in platforms if p.token is None]
     if missing:
         return _fail("\n\n".join(missing))
-    setup_logging(config.log_level, secrets=[p.token or "" for p in platforms])
+    setup_logging(
+        config.log_level,
+        secrets=[p.token or "" for p in platforms],
+        json_lines=config.log_format == "json",
+    )
     try:
         async with (
             open_services(config, platforms=[p.name for p in platforms]) as services,

@@ -84,6 +84,8 @@ class Config(Section):
     content_dir: FilePath = Path("content")
     database: FilePath = Path("data/briefbot.sqlite3")
     log_level: Level = LogLevel.INFO
+    # "text": one line per event; "json": one JSON object per line, for a log collector.
+    log_format: Literal["text", "json"] = "text"
     delivery_time: TimeOfDay = "07:00"
     timezone: TimeZone = "UTC"
     briefs_per_digest: Annotated[int, Field(ge=1, le=3)] = 2
