@@ -27,6 +27,7 @@ from bot.store.errors import StoreError, unusable
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+PURGE_TRIES, PURGE_PAUSE = 40, 0.05  # up to 2 s for our own checkpointer to finish
 # After a burst (a busy tick writes tens of MB of pages) the log file shrinks back to this.
 WAL_SIZE_LIMIT = 32 * 2**20
 
@@ -136,11 +137,19 @@ class Database:
     async def purge_log(self) -> None:
         """Fold the write-ahead log into the file and empty it, so rows just deleted (and
         overwritten there, `secure_delete`) survive in no older page copy. Another process's
-        open read can keep it from finishing: then the log goes at the next checkpoint."""
+        open read can keep it from finishing: then the log goes at the next checkpoint.
+
+        Our own checkpointer may be folding the log at that moment (SQLite then answers
+        "busy" at once rather than wait), so a busy answer is tried again for a moment."""
         async with self._lock:
             connection = self._require_open()
             try:
-                await connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                for _ in range(PURGE_TRIES):
+                    row = await fetch_one(connection, "PRAGMA wal_checkpoint(TRUNCATE)")
+                    if row is None or not row[0]:
+                        return
+                    await asyncio.sleep(PURGE_PAUSE)
+                logger.warning("the database log stays until the next checkpoint: it is busy")
             except sqlite3.Error as error:
                 logger.warning("could not empty the database log after a deletion: %s", error)
 
