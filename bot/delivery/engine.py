@@ -144,14 +144,13 @@ class DeliveryEngine:
 
     async def run_until_idle(self, timeout: float = 30.0, platform: str | None = None) -> None:
         """Wait until nothing (for `platform`, if given) is ready to send."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while loop.time() < deadline:
-            busy = any(self._active.get(platform, {}) if platform else self._active.values())
-            if not busy and await self.outbox.pending_count(platform, ready_only=True) == 0:
-                return
-            await asyncio.sleep(0.02)
-        raise TimeoutError("the delivery queue did not drain in time")
+        active = self._active.get(platform, {}) if platform else self._active.values()
+        try:
+            async with asyncio.timeout(timeout):
+                while any(active) or await self.outbox.pending_count(platform, ready_only=True):
+                    await asyncio.sleep(0.02)
+        except TimeoutError:
+            raise TimeoutError("the delivery queue did not drain in time") from None
 
     async def _keep_claims(self) -> None:
         interval = max(0.5, self.settings.claim_timeout.total_seconds() / 3)
