@@ -6,10 +6,12 @@ Adding a platform means one launcher here; the core, the store and the engine st
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, replace
 
+from bot.adapters.errors import StartupError
 from bot.bootstrap import telegram_limits
 from bot.config import Config
 from bot.core.dispatch import BriefBot
@@ -34,7 +36,22 @@ Create an application and its bot in the Discord developer portal (see the READM
 
 Or set discord.enabled: false in the config to run without Discord."""
 
-Launcher = Callable[[BriefBot, str, Config, AsyncExitStack], Awaitable[PlatformSender]]
+BAD_WEBHOOK_SECRET = (
+    "The webhook secret in {env} must be 1 to 256 characters, each a letter (A-Z, a-z), a "
+    "digit, _ or -, as Telegram requires. Change it, or unset it to use one derived from the "
+    "bot token."
+)
+
+
+@dataclass(frozen=True)
+class Running:
+    """A started platform: its sender for the delivery engine, and whether it is connected."""
+
+    sender: PlatformSender
+    connected: Callable[[], bool]
+
+
+Launcher = Callable[[BriefBot, str, Config, AsyncExitStack], Awaitable[Running]]
 
 
 @dataclass(frozen=True)
@@ -44,15 +61,36 @@ class Platform:
     token: str | None
     missing_token: str
     launch: Launcher
+    secrets: tuple[str, ...] = ()  # what the logs must never show: the token and the like
+
+
+def webhook_secret(config: Config, token: str) -> str:
+    """The operator's webhook secret from the environment, else one derived from the token."""
+    from bot.adapters.telegram.webhook import SECRET_SHAPE, derived_secret
+
+    env = config.telegram.webhook.secret_env
+    given = os.environ.get(env)
+    if not given:
+        return derived_secret(token)
+    if not SECRET_SHAPE.fullmatch(given):
+        raise StartupError(BAD_WEBHOOK_SECRET.format(env=env))
+    return given
 
 
 async def launch_telegram(
     core: BriefBot, token: str, config: Config, stack: AsyncExitStack
-) -> PlatformSender:
+) -> Running:
     from bot.adapters.telegram.app import TelegramAdapter
     from bot.adapters.telegram.sender import TelegramSender
+    from bot.adapters.telegram.webhook import Webhook
 
     settings = config.telegram
+    hook = settings.webhook
+    webhook = None
+    if settings.mode == "webhook":
+        assert hook.public_url is not None  # the config refuses webhook mode without one
+        secret = webhook_secret(config, token)
+        webhook = Webhook(hook.public_url, hook.listen, hook.port, hook.path, secret)
     pacer = Pacer(telegram_limits(config))  # one budget for answers and deliveries
     adapter = TelegramAdapter(
         core,
@@ -62,15 +100,17 @@ async def launch_telegram(
         poll_timeout=settings.poll_timeout,
         sends_at_once=config.delivery.concurrency,
         pacer=pacer,
+        webhook=webhook,
+        drop_pending_updates=settings.drop_pending_updates,
     )
     await adapter.start()
     stack.push_async_callback(adapter.stop)
-    return TelegramSender(adapter.bot, pacer.limits, pacer)
+    return Running(TelegramSender(adapter.bot, pacer.limits, pacer), adapter.connected)
 
 
 async def launch_discord(
     core: BriefBot, token: str, config: Config, stack: AsyncExitStack
-) -> PlatformSender:
+) -> Running:
     from bot.adapters.discord.app import DiscordAdapter
     from bot.adapters.discord.sender import DISCORD_LIMITS, DiscordSender
 
@@ -86,7 +126,7 @@ async def launch_discord(
     stack.push_async_callback(adapter.stop)
     # Delivery shares the client's HTTP session, so both obey one global rate-limit lock.
     limits = replace(DISCORD_LIMITS, per_second=settings.global_per_second)
-    return DiscordSender(adapter.client.http, limits)
+    return Running(DiscordSender(adapter.client.http, limits), adapter.connected)
 
 
 def enabled_platforms(config: Config) -> list[Platform]:
@@ -99,10 +139,23 @@ def enabled_platforms(config: Config) -> list[Platform]:
         Platform(
             name,
             settings.token_env,
-            settings.token(),
+            token := settings.token(),
             missing.format(env=settings.token_env),
             launch,
+            secrets_of(config, name, token),
         )
         for name, settings, missing, launch in candidates
         if settings.enabled
     ]
+
+
+def secrets_of(config: Config, platform: str, token: str | None) -> tuple[str, ...]:
+    """The token, and for Telegram's webhook mode the webhook secret, given or derived."""
+    if token is None:
+        return ()
+    if platform != "telegram" or config.telegram.mode != "webhook":
+        return (token,)
+    from bot.adapters.telegram.webhook import derived_secret
+
+    given = os.environ.get(config.telegram.webhook.secret_env, "")
+    return tuple(s for s in (token, given, derived_secret(token)) if s)

@@ -26,7 +26,11 @@ from bot.delivery.ports import PlatformSender
 from bot.delivery.ticker import Ticker
 from bot.domain.secrets import scrub
 from bot.logs import setup_logging
-from bot.platforms import enabled_platforms
+from bot.monitoring.listener import MonitoringListener
+from bot.monitoring.measured import MeasuredSender, measured_tick
+from bot.monitoring.metrics import Metrics
+from bot.monitoring.readiness import Readiness
+from bot.platforms import Running, enabled_platforms
 from bot.store import StoreError
 
 log = logging.getLogger(__name__)
@@ -56,13 +60,19 @@ def settle_heap() -> None:
 
 @contextlib.asynccontextmanager
 async def delivering(
-    services: Services, senders: Sequence[PlatformSender], config: Config
+    services: Services,
+    senders: Sequence[PlatformSender],
+    config: Config,
+    metrics: Metrics | None = None,
 ) -> AsyncIterator[DeliveryEngine]:
-    """Run the delivery engine and its tick for the duration of the block."""
+    """Run the delivery engine and its tick for the duration of the block; with `metrics`,
+    every send and tick is counted there."""
+    if metrics is not None:
+        senders = [MeasuredSender(sender, metrics) for sender in senders]
     engine = delivery_engine(services, senders, config)
     keep = timedelta(days=config.delivery.keep_days)
     ticker = Ticker(
-        engine.tick,
+        engine.tick if metrics is None else measured_tick(engine.tick, metrics),
         config.delivery.tick_seconds,
         lambda: prune(services, keep),
         health=engine.health,
@@ -121,6 +131,26 @@ async def deliver_before_exit(engine: DeliveryEngine, timeout: float = 30.0) -> 
         )
 
 
+@contextlib.asynccontextmanager
+async def monitoring(
+    services: Services, config: Config, running: dict[str, Running], metrics: Metrics
+) -> AsyncIterator[None]:
+    """Serve /healthz, /readyz and /metrics for the duration of the block, if enabled."""
+    settings = config.monitoring
+    if not settings.enabled:
+        yield
+        return
+    readiness = Readiness(
+        services.store,
+        {name: platform.connected for name, platform in running.items()},
+        lambda: metrics.last_tick_monotonic,
+        config.delivery.tick_seconds,
+    )
+    listener = MonitoringListener(readiness, metrics, services.store, services.outbox)
+    async with listener.serving(settings.listen, settings.port):
+        yield
+
+
 async def wait_for_stop(unhealthy: asyncio.Event) -> bool:
     """Return on SIGINT or SIGTERM (False), or once the bot is `unhealthy` (True)."""
     stop = asyncio.Event()
@@ -150,7 +180,7 @@ async def run_bot(config: Config) -> int:
         return _fail("\n\n".join(missing))
     setup_logging(
         config.log_level,
-        secrets=[p.token or "" for p in platforms],
+        secrets=[secret for p in platforms for secret in p.secrets],
         json_lines=config.log_format == "json",
     )
     try:
@@ -159,8 +189,15 @@ async def run_bot(config: Config) -> int:
             contextlib.AsyncExitStack() as stack,
         ):
             core = BriefBot(services)
-            senders = [await p.launch(core, p.token or "", config, stack) for p in platforms]
-            async with delivering(services, senders, config) as engine:
+            running = {
+                p.name: await p.launch(core, p.token or "", config, stack) for p in platforms
+            }
+            metrics = Metrics(services.catalog, running)
+            senders = [platform.sender for platform in running.values()]
+            async with (
+                delivering(services, senders, config, metrics) as engine,
+                monitoring(services, config, running, metrics),
+            ):
                 log.info("running on %s", ", ".join(p.name for p in platforms))
                 if await wait_for_stop(engine.health.unhealthy):
                     return _fail(f"Stopped because the bot is unhealthy: {engine.health.reason}")

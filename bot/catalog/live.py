@@ -6,6 +6,7 @@ is visible at once and a reload that fails changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,9 @@ class LiveCatalog:
         self.root = root
         self._load = load
         self._current: Catalog | None = None
+        self.version = ""  # of the library served: the first 12 hex digits of its files' hash
+        self.failed_reloads = 0  # since start, for /metrics
+        self.problems = 0  # in the last load attempt (0 once one succeeds)
 
     @property
     def current(self) -> Catalog:
@@ -36,15 +40,32 @@ class LiveCatalog:
         (unless `force`) if it would drop more than half of the briefs or prayer points
         served now: that is a folder half copied or wrongly pointed at, far more often than
         an editor's intent. Safe to call from a worker thread: the swap is one assignment."""
+        version = content_version(self.root)
         result = self._load(self.root)
         if result.library is not None and self._current is not None and not force:
             result = _refuse_big_drop(result, self._current, self.root)
+        self.problems = len(result.problems)
         if result.library is None:
+            self.failed_reloads += 1
             log.warning("content reload failed with %d problem(s)", len(result.problems))
         else:
             self._current = Catalog(result.library)
-            log.info("content loaded from %s", self.root)
+            self.version = version
+            log.info("content %s loaded from %s", version, self.root)
         return result
+
+
+def content_version(root: Path) -> str:
+    """Which edition of the library a folder holds: a hash of every YAML file's name and
+    bytes, read before loading, so an edit made during the load reads as a newer version."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.y*ml")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        try:
+            digest.update(path.read_bytes() + b"\0")
+        except OSError:
+            continue  # the loader reports it
+    return digest.hexdigest()[:12]
 
 
 def _refuse_big_drop(result: LoadResult, served: Catalog, root: Path) -> LoadResult:

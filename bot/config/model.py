@@ -13,17 +13,21 @@ import os
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic_core import PydanticCustomError
 
 from bot.config.values import (
     EnvName,
     FilePath,
     HttpAddress,
     Level,
+    ListenHost,
     LogLevel,
     TimeOfDay,
     TimeZone,
+    UrlPath,
     WsAddress,
 )
 from bot.core.timeparse import parse_hhmm
@@ -45,6 +49,25 @@ class PlatformConfig(Section):
         return os.environ.get(self.token_env) or None
 
 
+Port = Annotated[int, Field(ge=1, le=65535)]
+OFFICIAL_BOT_API = "https://api.telegram.org/"
+# The ports Telegram delivers webhooks to (https://core.telegram.org/bots/api#setwebhook).
+WEBHOOK_PORTS = (443, 80, 88, 8443)
+
+
+class WebhookConfig(Section):
+    """Where Telegram posts updates (`public_url`, served by a reverse proxy with TLS) and
+    where the bot listens for what the proxy forwards (`listen`, `port`, `path`)."""
+
+    public_url: HttpAddress | None = None
+    listen: ListenHost = "127.0.0.1"
+    port: Port = 8780
+    path: UrlPath = "/telegram"
+    # The secret Telegram sends back in every request's header; a random one per start when
+    # the variable is unset (then only one instance can serve the webhook).
+    secret_env: EnvName = "TELEGRAM_WEBHOOK_SECRET"
+
+
 class TelegramConfig(PlatformConfig):
     enabled: bool = True
     token_env: EnvName = "TELEGRAM_BOT_TOKEN"
@@ -56,6 +79,44 @@ class TelegramConfig(PlatformConfig):
     global_per_second: Annotated[float, Field(gt=0, le=1000)] = 30.0
     per_chat_seconds: Annotated[float, Field(gt=0, le=3600)] = 1.0
     group_per_minute: Annotated[int, Field(ge=1, le=1000)] = 20
+    # "polling" asks Telegram for updates; "webhook" has Telegram post them to `webhook`.
+    mode: Literal["polling", "webhook"] = "polling"
+    # Discard the updates that waited while the bot was down, at start (either mode).
+    drop_pending_updates: bool = False
+    webhook: WebhookConfig = Field(default_factory=WebhookConfig)
+
+    @model_validator(mode="after")
+    def _webhook_reachable(self) -> TelegramConfig:
+        """A webhook Telegram would refuse is refused here, at `check`, not at start-up.
+        A self-hosted Bot API server (another `base_url`) accepts plain http on any port."""
+        url = self.webhook.public_url
+        if self.mode == "webhook" and url is None:
+            raise _invalid("webhook.public_url is needed when mode is webhook")
+        if url is None or not self.base_url.startswith(OFFICIAL_BOT_API):
+            return self
+        parts = urlsplit(url)
+        if parts.scheme != "https":
+            raise _invalid("webhook.public_url must be an https:// address for Telegram")
+        try:
+            port = parts.port or 443
+        except ValueError:
+            port = -1
+        if port not in WEBHOOK_PORTS:
+            allowed = ", ".join(map(str, WEBHOOK_PORTS))
+            raise _invalid(f"webhook.public_url must use one of the ports {allowed}")
+        return self
+
+
+def _invalid(reason: str) -> PydanticCustomError:
+    return PydanticCustomError("setting", "invalid", {"reason": reason})
+
+
+class MonitoringConfig(Section):
+    """/healthz, /readyz and /metrics on a listener of their own, local by default."""
+
+    enabled: bool = True
+    listen: ListenHost = "127.0.0.1"
+    port: Port = 8790
 
 
 class DiscordConfig(PlatformConfig):
@@ -96,6 +157,7 @@ class Config(Section):
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     discord: DiscordConfig = Field(default_factory=DiscordConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
+    monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
 
     _warnings: tuple[str, ...] = PrivateAttr(default=())
 

@@ -70,7 +70,7 @@ def describe(model: type[BaseModel], error: ErrorDetails, value: Any) -> tuple[P
         return path, f"{_bounds(info)}, got {kind_of(value)}"
     if kind in ("enum", "log_level"):
         return path, f"expected one of {', '.join(LogLevel)}, got {kind_of(value)}"
-    if kind in ("time_of_day", "time_zone"):
+    if kind in ("time_of_day", "time_zone", "setting"):
         return path, str(error["ctx"]["reason"])
     if kind == "address":
         return path, f"expected {ADDRESS[tuple(error['ctx']['schemes'])]}"

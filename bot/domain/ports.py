@@ -87,6 +87,10 @@ class ChatStore(Chats, Follows, ReceivedEntries, Prayers, Protocol):
 
     async def stats(self, today: date | None = None, *, top: int = 5) -> StoreStats: ...
 
+    async def ping(self) -> None:
+        """Raise unless the database can be reached and read right now (for /readyz)."""
+        ...
+
 
 # The delivery queue
 

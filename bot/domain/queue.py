@@ -15,6 +15,8 @@ from bot.domain.address import Address, ChatKind
 from bot.domain.chat import ChatRecord
 
 DIGEST, BROADCAST = "digest", "broadcast"
+# Where a row can be: waiting, claimed by a sender, or finished one of three ways.
+STATES = ("pending", "sending", "sent", "failed", "skipped")
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,13 @@ class Database:
             raise unusable(path, error) from error
         return db
 
+    async def ping(self, timeout: float = 2.0) -> None:
+        """Raise StoreError when the database file cannot be opened and read now."""
+        try:
+            await asyncio.wait_for(asyncio.to_thread(_read_header, self.path, timeout), timeout)
+        except (sqlite3.Error, OSError, TimeoutError) as error:
+            raise StoreError(f"cannot read database {self.path}: {error or 'timed out'}") from None
+
     async def enable_wal(self) -> None:
         """The first write to the file: readers stop blocking the writer and vice versa, and
         commits stop paying for checkpoints (`bot.store.checkpoint` says why)."""
@@ -161,6 +168,15 @@ class Database:
 
 def _try_open(path: Path) -> None:
     sqlite3.connect(path).close()
+
+
+def _read_header(path: Path, timeout: float) -> None:
+    """Open the file afresh, read-only (a moved or deleted file is not created again), and
+    read from it: what a restarted bot would meet, unlike the connection held open."""
+    with contextlib.closing(
+        sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    ) as connection:
+        connection.execute("PRAGMA user_version").fetchone()
 
 
 async def user_version(connection: aiosqlite.Connection) -> int:

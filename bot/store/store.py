@@ -49,6 +49,10 @@ class Store:
         """Let a running transaction finish, then close; safe to call twice."""
         await self._db.close()
 
+    async def ping(self) -> None:
+        """Raise StoreError unless the database can be reached and read (for /readyz)."""
+        await self._db.ping()
+
     async def __aenter__(self) -> Store:
         return self
 

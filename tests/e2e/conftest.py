@@ -165,8 +165,9 @@ def processes(tmp_path: Path) -> Iterator[Callable[[Path], BotProcess]]:
     """Start bot processes; every one is SIGKILLed at teardown if it is still running."""
     started: list[BotProcess] = []
 
-    def start(config: Path) -> BotProcess:
-        process = BotProcess(config, TOKEN, tmp_path / f"bot-{len(started) + 1}.log")
+    def start(config: Path, **environment: str) -> BotProcess:
+        log = tmp_path / f"bot-{len(started) + 1}.log"
+        process = BotProcess(config, TOKEN, log, environment)
         started.append(process)
         process.start()
         return process

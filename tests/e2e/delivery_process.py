@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -23,14 +24,27 @@ from tests.e2e.delivery_helpers import CONTENT, REPO
 from tests.fakes.telegram_api import FakeBotApi
 
 
+def free_port() -> int:
+    """A port nothing listens on now, for a listener the bot under test opens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def write_config(
-    tmp_path: Path, api: FakeBotApi, database: Path | None = None, **settings: float
+    tmp_path: Path,
+    api: FakeBotApi,
+    database: Path | None = None,
+    sections: dict | None = None,
+    **settings: float,
 ) -> Path:
     """A config file for `briefbot run` against the fake, with a database in tmp_path unless
     given.
 
     `settings` go to the `telegram` section when they are Telegram's (its sending limits),
-    else to `delivery`.
+    else to `delivery`. `sections` adds whole sections (or Telegram settings of any kind),
+    e.g. {"monitoring": {"port": 8790}}. Monitoring is off unless a test asks for it, so
+    tests running side by side never compete for its port.
     """
     path = tmp_path / "config.yaml"
     telegram = {k: v for k, v in settings.items() if k in TelegramConfig.model_fields}
@@ -40,7 +54,10 @@ def write_config(
         "log_level": "INFO",
         "telegram": {"base_url": api.base_url, **telegram},
         "delivery": {k: v for k, v in settings.items() if k not in telegram},
+        "monitoring": {"enabled": False},
     }
+    for name, section in (sections or {}).items():
+        config[name] = {**config.get(name, {}), **section}
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
 
@@ -52,10 +69,16 @@ class BotProcess:
     config: Path
     token: str
     log: Path
+    environment: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen | None = field(default=None, init=False)
 
     def start(self) -> None:
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": self.token, "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": self.token,
+            "PYTHONUNBUFFERED": "1",
+            **self.environment,
+        }
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "bot", "run", "--config", str(self.config)],

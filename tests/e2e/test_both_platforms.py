@@ -12,13 +12,16 @@ import signal
 from datetime import time, timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.config import Config, DeliveryConfig, DiscordConfig, TelegramConfig
+from bot.config.model import MonitoringConfig
 from bot.domain.address import Address, ChatKind
 from bot.domain.clock import SystemClock
 from bot.runner import run_bot
 from bot.store import Store
+from tests.e2e.delivery_process import free_port
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_payloads import DEFAULT_GUILD
 from tests.fakes.telegram_api import FakeBotApi, User
@@ -63,6 +66,7 @@ async def test_one_process_delivers_to_both_platforms_from_one_tick(tmp_path, mo
                 gateway_url=discord.gateway_url,
             ),
             delivery=DeliveryConfig(tick_seconds=1),
+            monitoring=MonitoringConfig(port=(port := free_port())),
         )
         bot = asyncio.create_task(run_bot(config))
         try:
@@ -76,6 +80,12 @@ async def test_one_process_delivers_to_both_platforms_from_one_tick(tmp_path, mo
                 "today", channel_id=DISCORD_CHANNEL, guild_id=DEFAULT_GUILD.id
             )
             await handle.response(timeout=10)
+            # Ready: the database answers, both platforms are connected, the tick has run.
+            async with (
+                aiohttp.ClientSession() as session,
+                session.get(f"http://127.0.0.1:{port}/readyz") as ready,
+            ):
+                assert (ready.status, await ready.text()) == (200, "ok\n")
         finally:
             os.kill(os.getpid(), signal.SIGTERM)
             assert await asyncio.wait_for(bot, 15) == 0

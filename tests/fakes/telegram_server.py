@@ -24,6 +24,7 @@ from tests.fakes.telegram_faults import ApiError, FaultBook, FloodControl
 from tests.fakes.telegram_methods import Handler
 from tests.fakes.telegram_objects import JSONDict
 from tests.fakes.telegram_updates import UpdateQueue
+from tests.fakes.telegram_webhook import WebhookDelivery
 from tests.fakes.telegram_wire import TOKEN_SHAPE, failure, nginx_page, ok, read_params
 
 log = logging.getLogger(__name__)
@@ -81,19 +82,15 @@ class BotApiServer:
         self._updates = UpdateQueue()
         self._faults = FaultBook()
         self._flood = flood
+        self._change = asyncio.Event()
+        self.webhook = WebhookDelivery(self._updates, self._changed)
         self._handlers: dict[str, Handler] = {
             **handlers,
-            "deletewebhook": self._delete_webhook,
-            "getwebhookinfo": lambda _: {
-                "url": "",
-                "has_custom_certificate": False,
-                "pending_update_count": len(self._updates),
-            },
+            **self.webhook.handlers(),
             "logout": lambda _: True,
             "close": lambda _: True,
         }
         self._calls: dict[str, list[JSONDict]] = defaultdict(list)
-        self._change = asyncio.Event()
         self._waiters = 0
         self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -109,6 +106,7 @@ class BotApiServer:
         """Serve on 127.0.0.1; after stop(), serve the same state on the same port again."""
         self._closing = asyncio.Event()
         self._updates.reopen()
+        self.webhook.reopen()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._no_file)
@@ -125,6 +123,7 @@ class BotApiServer:
         """
         self._closing.set()
         self._updates.close()
+        await self.webhook.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -240,6 +239,7 @@ class BotApiServer:
         return result
 
     async def _get_updates(self, params: JSONDict) -> list[JSONDict]:
+        self.webhook.refuse_polling()
         self._updates.confirm(params.get("offset"))
         self._changed()
         return await self._updates.poll(
@@ -247,11 +247,6 @@ class BotApiServer:
             float(params.get("timeout", 0)),
             params.get("allowed_updates"),
         )
-
-    def _delete_webhook(self, params: JSONDict) -> bool:
-        if params.get("drop_pending_updates"):
-            self._updates.drop_pending()
-        return True
 
     async def _no_file(self, request: web.Request) -> web.Response:
         """The bot under test downloads no files; Telegram answers this for unknown ones."""

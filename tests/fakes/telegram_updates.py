@@ -89,6 +89,16 @@ class UpdateQueue:
         while self._pending and self._pending[0]["update_id"] < offset:
             self._pending.popleft()
 
+    def ready(self, limit: int) -> list[Update]:
+        """The first `limit` pending updates the bot asked for, still unconfirmed."""
+        return self._ready(limit)
+
+    async def changed(self, timeout: float) -> None:
+        """Return once something is queued (or after `timeout` seconds)."""
+        wake = self._wake
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout)
+
     def _ready(self, limit: int) -> list[Update]:
         wanted = (
             (lambda kind: kind in self._allowed)

@@ -4,7 +4,8 @@ The domain imports nothing of ours; the catalog and the store import the domain;
 imports the domain, the catalog and the reply model; render imports the reply model; delivery
 imports the domain, the catalog, the reply model and its own ports; adapters import the core,
 render, the catalog, the domain and the delivery ports, outcomes and pacer (never the engine:
-the pacer is the platform's budget, which their answers to readers share); entry
+the pacer is the platform's budget, which their answers to readers share); monitoring imports
+the domain, the catalog and the delivery ports (it wraps senders, never the engine); entry
 points (cli, bootstrap, runner, platforms, config, logs) import anything. Imports inside
 functions and `TYPE_CHECKING` blocks count too.
 """
@@ -26,6 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "delivery-ports": {"domain", "reply", "delivery-ports"},
     "delivery": {"domain", "catalog", "reply", "delivery-ports", "delivery"},
     "adapters": {"core", "render", "catalog", "domain", "reply", "delivery-ports", "adapters"},
+    "monitoring": {"domain", "catalog", "reply", "delivery-ports", "monitoring"},
 }
 
 

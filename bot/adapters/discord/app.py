@@ -70,6 +70,18 @@ class DiscordAdapter:
             raise
         log.info("Discord bot %s is connected", self.client.user)
 
+    def connected(self) -> bool:
+        """The gateway's socket is open and the session READY (for /readyz)."""
+        ws = self.client.ws
+        return (
+            self.client.is_ready()
+            and not self.client.is_closed()
+            and ws is not None
+            and ws.open
+            and self._gateway is not None
+            and not self._gateway.done()
+        )
+
     async def stop(self) -> None:
         """Finish the answers in flight, close the gateway and the HTTP session."""
         await self.client.idle(STOP_TIMEOUT)

@@ -1,8 +1,9 @@
 """The Telegram front end: python-telegram-bot's Application wired to the core.
 
-It is started with `initialize()`, `start()` and `updater.start_polling()` rather than
-`run_polling()`, so the scheduler, the delivery engine and Discord share its event loop.
-Handlers here only translate: every decision is the core's.
+It is started with `initialize()`, `start()` and `updater.start_polling()` (or, in webhook
+mode, our own listener feeding its update queue) rather than `run_polling()`, so the
+scheduler, the delivery engine and Discord share its event loop. Handlers here only
+translate: every decision is the core's.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.adapters.telegram.mapping import address_of, request_for, thread_of
 from bot.adapters.telegram.polling import PollingRequest
 from bot.adapters.telegram.replies import answer_button, send_reply
 from bot.adapters.telegram.sender import without_body
+from bot.adapters.telegram.webhook import Webhook, WebhookListener
 from bot.core.commands import Scope
 from bot.core.dispatch import BriefBot
 from bot.delivery.pacer import Pacer
@@ -42,6 +44,8 @@ CONCURRENT_UPDATES = 8
 # Connections beyond the delivery engine's sends and the updates handled at once: start-up
 # calls, and a margin so a busy moment waits for nothing. Idle slots cost nothing.
 SPARE_CONNECTIONS = 8
+# A poll is answered at least every poll_timeout seconds; this much later, polling is down.
+POLL_SILENCE_SECONDS = 30
 
 
 def file_url_for(base_url: str) -> str:
@@ -61,15 +65,19 @@ class TelegramAdapter:
         poll_timeout: int = 30,
         sends_at_once: int = 8,
         pacer: Pacer | None = None,
+        webhook: Webhook | None = None,
+        drop_pending_updates: bool = False,
     ) -> None:
         """`sends_at_once` is the delivery engine's concurrency: the connection pool has room
         for those sends and every update being handled at the same time. `pacer` is the
-        platform's budget, shared with the delivery engine's sender: answers go first."""
+        platform's budget, shared with the delivery engine's sender: answers go first.
+        Updates come by long polling unless a `webhook` is given."""
         self.core = core
         self.pacer = pacer or Pacer(Limits())
         self.base_url = base_url
         self.operators = operators or []
         self.poll_timeout = poll_timeout
+        self.drop_pending_updates = drop_pending_updates
         self.requests = AiohttpRequest(sends_at_once + CONCURRENT_UPDATES + SPARE_CONNECTIONS)
         self.polling = PollingRequest()
         self.application: Application = (
@@ -88,13 +96,14 @@ class TelegramAdapter:
             ChatMemberHandler(self.on_membership, ChatMemberHandler.MY_CHAT_MEMBER)
         )
         self.application.add_error_handler(self.on_error)
+        self.webhook = WebhookListener(self.application, webhook) if webhook else None
 
     @property
     def bot(self):
         return self.application.bot
 
     async def start(self) -> None:
-        """Connect, publish the command menu, and start long polling."""
+        """Connect, publish the command menu, and start receiving updates."""
         try:
             await self.application.initialize()
         except BaseException as error:
@@ -105,11 +114,53 @@ class TelegramAdapter:
             raise self._startup_error(error) from None
         await self.publish_commands()
         await self.application.start()
-        assert self.application.updater is not None
-        await self.application.updater.start_polling(
-            timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES
-        )
-        log.info("Telegram bot @%s is polling", self.bot.username)
+        try:
+            await self._receive_updates()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _receive_updates(self) -> None:
+        """Long polling (which deletes any webhook left from webhook mode), or the webhook."""
+        drop = self.drop_pending_updates or None
+        if self.webhook is None:
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(
+                timeout=self.poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=drop,
+            )
+            self.polling.heard()  # deleteWebhook was answered
+            log.info("Telegram bot @%s is polling", self.bot.username)
+            return
+        hook = self.webhook.webhook
+        try:
+            await self.webhook.start()
+        except OSError as error:
+            raise StartupError(
+                f"Cannot listen for Telegram's webhook on {hook.listen}:{hook.port} "
+                f"({error.strerror or error}). Set telegram.webhook.port to a free port."
+            ) from None
+        try:
+            await self.bot.set_webhook(
+                hook.public_url,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=drop,
+                secret_token=hook.secret,
+            )
+        except TelegramError as error:
+            raise StartupError(
+                f"Telegram refused the webhook {hook.public_url} ({error.message}). Check "
+                "telegram.webhook.public_url: it must reach this bot through the proxy."
+            ) from None
+        log.info("Telegram bot @%s receives updates at %s", self.bot.username, hook.public_url)
+
+    def connected(self) -> bool:
+        """Updates are coming in: the webhook is registered and listened for, or Telegram
+        answered a poll lately with the token accepted (for /readyz)."""
+        if self.webhook is not None:
+            return self.webhook.listening
+        return self.polling.answered_within(self.poll_timeout + POLL_SILENCE_SECONDS)
 
     def _startup_error(self, error: BaseException) -> BaseException:
         """What to tell the operator when connecting failed; other errors as they are."""
@@ -129,6 +180,8 @@ class TelegramAdapter:
         """Stop polling first so no new update arrives while handlers finish."""
         updater = self.application.updater
         self.polling.stopping = True
+        if self.webhook is not None:
+            await self.webhook.stop()
         if updater is not None and updater.running:
             await updater.stop()
         if self.application.running:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from http import HTTPStatus
 from typing import Any
 
@@ -27,17 +28,33 @@ REFUSED = (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
 class PollingRequest(AiohttpRequest):
     """The request for getUpdates alone: a refused token is retried, not raised."""
 
-    __slots__ = ("_refused", "stopping")
+    __slots__ = ("_refused", "answered", "stopping")
 
     def __init__(self) -> None:
         super().__init__(connection_pool_size=1)
         self._refused = False
         self.stopping = False  # set before polling stops: its last call may fail at once
+        self.answered: float | None = None  # monotonic time of Telegram's last real answer
+
+    def heard(self) -> None:
+        """Telegram just answered another request (start-up's): count it as an answer, so
+        the first long poll, which may wait its whole timeout, is not taken for silence."""
+        self.answered = time.monotonic()
+
+    def answered_within(self, seconds: float) -> bool:
+        """Telegram answered a poll in the last `seconds`, with the token accepted."""
+        return (
+            not self._refused
+            and self.answered is not None
+            and time.monotonic() - self.answered <= seconds
+        )
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         """`AiohttpRequest.do_request`, asked again while the token is refused."""
         while True:
             status, body = await super().do_request(*args, **kwargs)
+            if status not in REFUSED:
+                self.answered = time.monotonic()
             if status not in REFUSED or self.stopping:
                 if self._refused and status not in REFUSED:
                     log.warning("Telegram accepts the bot token again: reading messages")
