@@ -83,29 +83,16 @@ def _env_name(value: str) -> str:
     return value
 
 
-_HOST = re.compile(r"[A-Za-z0-9._:-]+|\[[0-9A-Fa-f:.]+\]")
-_URL_PATH = re.compile(r"/[A-Za-z0-9._~/%-]*")
+def _shaped(pattern: str, expected: str) -> AfterValidator:
+    """Text that must match `pattern` whole; otherwise "expected ..." says what would."""
+    shape = re.compile(pattern)
 
+    def check(value: str) -> str:
+        if not shape.fullmatch(value):
+            raise PydanticCustomError("setting", "bad value", {"reason": f"expected {expected}"})
+        return value
 
-def _host(value: str) -> str:
-    """An address to listen on: a name or an IP address, never a URL."""
-    if not _HOST.fullmatch(value):
-        raise PydanticCustomError(
-            "setting",
-            "bad host",
-            {"reason": "expected a host name or IP address to listen on, such as 127.0.0.1"},
-        )
-    return value
-
-
-def _url_path(value: str) -> str:
-    if not _URL_PATH.fullmatch(value):
-        raise PydanticCustomError(
-            "setting",
-            "bad path",
-            {"reason": "expected a URL path that starts with /, such as /telegram"},
-        )
-    return value
+    return AfterValidator(check)
 
 
 FilePath = Annotated[Path, BeforeValidator(_path)]
@@ -115,5 +102,14 @@ TimeZone = Annotated[str, BeforeValidator(_time_zone)]
 HttpAddress = Annotated[str, _scheme("http", "https")]
 WsAddress = Annotated[str, _scheme("ws", "wss")]
 EnvName = Annotated[str, AfterValidator(_env_name)]
-ListenHost = Annotated[str, AfterValidator(_host)]
-UrlPath = Annotated[str, AfterValidator(_url_path)]
+# An address to listen on: a host name or an IP address, never a URL.
+ListenHost = Annotated[
+    str,
+    _shaped(
+        r"[A-Za-z0-9._:-]+|\[[0-9A-Fa-f:.]+\]",
+        "a host name or IP address to listen on, such as 127.0.0.1",
+    ),
+]
+UrlPath = Annotated[
+    str, _shaped(r"/[A-Za-z0-9._~/%-]*", "a URL path that starts with /, such as /telegram")
+]

@@ -51,22 +51,27 @@ async def until_running(bot: BotProcess, timeout: float = 20.0) -> None:
 
 
 async def started_with_webhook(
-    api: FakeBotApi, processes: Callable[..., BotProcess], config: Path, port: int, **env: str
-) -> tuple[BotProcess, dict]:
-    bot = processes(config, **env)
+    api: FakeBotApi,
+    processes: Callable[..., BotProcess],
+    tmp_path: Path,
+    telegram: dict | None = None,
+    **env: str,
+) -> tuple[BotProcess, dict, int]:
+    """A bot in webhook mode on a free port, the fake's "proxy" forwarding to it; returns
+    the process, what it registered with setWebhook, and its port."""
+    port = free_port()
+    bot = processes(webhook_config(tmp_path, api, port, **(telegram or {})), **env)
     [registered] = await api.wait_for_calls("setWebhook", timeout=20)
     api.webhook.forward_to = f"http://127.0.0.1:{port}/telegram"
     await until_running(bot)
-    return bot, registered
+    return bot, registered, port
 
 
 async def test_updates_posted_to_the_webhook_are_answered(
     api: FakeBotApi, tmp_path: Path, processes: Callable[..., BotProcess]
 ):
-    port = free_port()
-    config = webhook_config(tmp_path, api, port)
-    bot, registered = await started_with_webhook(
-        api, processes, config, port, TELEGRAM_WEBHOOK_SECRET=SECRET
+    bot, registered, _ = await started_with_webhook(
+        api, processes, tmp_path, TELEGRAM_WEBHOOK_SECRET=SECRET
     )
     assert registered["url"] == PUBLIC_URL
     assert registered["secret_token"] == SECRET
@@ -87,10 +92,8 @@ async def test_updates_posted_to_the_webhook_are_answered(
 async def test_a_request_without_the_right_secret_is_refused_and_changes_nothing(
     api: FakeBotApi, tmp_path: Path, processes: Callable[..., BotProcess]
 ):
-    port = free_port()
-    config = webhook_config(tmp_path, api, port)
-    bot, _ = await started_with_webhook(
-        api, processes, config, port, TELEGRAM_WEBHOOK_SECRET=SECRET
+    bot, _, port = await started_with_webhook(
+        api, processes, tmp_path, TELEGRAM_WEBHOOK_SECRET=SECRET
     )
     forged = {
         "update_id": 1,
@@ -126,10 +129,7 @@ async def test_switching_back_to_polling_deletes_the_webhook(
 ):
     """Without a secret in the environment, the one derived from the token is registered;
     then the operator goes back to polling, and Telegram is told to stop posting."""
-    port = free_port()
-    webhook_bot, registered = await started_with_webhook(
-        api, processes, webhook_config(tmp_path, api, port), port
-    )
+    webhook_bot, registered, _ = await started_with_webhook(api, processes, tmp_path)
     assert registered["secret_token"] == derived_secret(TOKEN)
     webhook_bot.signal(signal.SIGTERM)
     assert await webhook_bot.wait(timeout=10) == 0, webhook_bot.output()
@@ -150,10 +150,10 @@ async def test_switching_back_to_polling_deletes_the_webhook(
 async def test_dropping_pending_updates_is_asked_for_only_when_configured(
     api: FakeBotApi, tmp_path: Path, processes: Callable[..., BotProcess]
 ):
-    port = free_port()
-    config = webhook_config(tmp_path, api, port, drop_pending_updates=True)
     api.send_text(ALICE.chat, ALICE, "/start")  # waited while the bot was down
-    bot, registered = await started_with_webhook(api, processes, config, port)
+    bot, registered, _ = await started_with_webhook(
+        api, processes, tmp_path, {"drop_pending_updates": True}
+    )
     assert registered["drop_pending_updates"] is True
     await asyncio.sleep(0.5)
     assert api.sent_to(ALICE.id) == [] and api.pending_updates == 0
