@@ -103,6 +103,7 @@ def delivery_engine(
             config.telegram.protect_content,
             config.archive_after_months,
             config.digest_style,
+            config.language,
         ),
         senders,
         services.clock,
@@ -122,6 +123,7 @@ def core_settings(config: Config, extra_operators: Iterable[tuple[str, str]] = (
         protect_content=config.telegram.protect_content,
         archive_after_months=config.archive_after_months,
         digest_style=config.digest_style,
+        default_language=config.language,
     )
 
 

@@ -152,6 +152,8 @@ class Config(Section):
     briefs_per_digest: Annotated[int, Field(ge=1, le=3)] = 2
     # "short": each brief's lead, the whole brief a tap away (Read more); "full": every summary.
     digest_style: DigestStyle = "short"
+    # The language of a chat whose platform says nothing of one (a Telegram channel post).
+    language: Literal["en", "ko"] = "en"
     # A brief older than this many months is labelled "From the archive".
     archive_after_months: Annotated[int, Field(ge=1, le=600)] = 12
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)

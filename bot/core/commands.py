@@ -14,6 +14,7 @@ from bot.core.context import Context
 from bot.core.handlers import (
     broadcast,
     following,
+    language,
     operator,
     privacy,
     reading,
@@ -81,6 +82,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("time", subscription.set_time, Scope.MANAGE, arg="arg.time"),
     Command("timezone", subscription.set_timezone, Scope.MANAGE, arg="arg.zone", optional=True),
     Command("settings", subscription.settings),
+    Command("language", language.language, Scope.MANAGE, arg="arg.language", optional=True),
     Command("follow", following.follow, Scope.MANAGE, arg="arg.topic"),
     Command("unfollow", following.unfollow, Scope.MANAGE, arg="arg.topic", optional=True),
     Command("forget", privacy.forget, Scope.MANAGE),

@@ -18,7 +18,8 @@ from datetime import date
 
 from bot.catalog.live import LiveCatalog
 from bot.core.digest import Digest, compose
-from bot.core.messages import t
+from bot.core.languages import DEFAULT_LANGUAGE
+from bot.core.messages import t, use_locale
 from bot.core.reply import Heading, Paragraph, Reply
 from bot.core.views import digest_reply
 from bot.domain.chat import ChatRecord
@@ -41,8 +42,11 @@ class Composer:
         protect_content: bool = False,
         archive_after_months: int = 12,
         style: str = "short",
+        language: str = DEFAULT_LANGUAGE,
     ) -> None:
+        """`language` is for chats that have none stored yet (the configured default)."""
         self.catalog = catalog
+        self.language = language
         self.max_briefs = max_briefs
         self.protect_content = protect_content
         self.archive_after_months = archive_after_months
@@ -57,12 +61,15 @@ class Composer:
         try:
             if inputs is None:
                 raise RuntimeError("the job's chat and history could not be read")
-            composed = self.compose(job, inputs)
-            if composed is None:
-                return Prepared(unwanted=True)
-            reply, digest = composed
+            chat = job.chat
+            with use_locale(chat.language if chat and chat.language else self.language):
+                composed = self.compose(job, inputs)
+                if composed is None:
+                    return Prepared(unwanted=True)
+                reply, digest = composed
+                messages = tuple(render(reply))
             entries = digest.entry_ids if digest is not None else ()
-            return Prepared(messages=tuple(render(reply)), entries=entries)
+            return Prepared(messages=messages, entries=entries)
         except Exception as error:
             return Prepared(error=error)
 

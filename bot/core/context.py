@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.live import LiveCatalog
+from bot.core.languages import DEFAULT_LANGUAGE, supported
 from bot.core.request import Request
 from bot.domain.chat import ChatRecord
 from bot.domain.clock import Clock
@@ -29,6 +30,7 @@ class CoreSettings:
     protect_content: bool = False
     archive_after_months: int = 12
     digest_style: str = "short"  # "short": leads and Read more; "full": whole summaries
+    default_language: str = DEFAULT_LANGUAGE  # for chats the platform gives no hint about
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ class Context:
         return self._chat
 
     async def ensure_chat(self) -> ChatRecord:
-        """The chat's record, created unsubscribed with the default settings if missing."""
+        """The chat's record, created unsubscribed with the default settings if missing, in
+        the language the platform hints at (whoever writes first, in a shared chat)."""
         chat = await self.chat()
         if chat is None:
             chat = await self.store.ensure_chat(
@@ -96,8 +99,21 @@ class Context:
                 delivery_time=self.settings.default_time,
                 timezone=self.settings.default_timezone,
             )
+            if (hint := supported(self.request.language)) is not None:
+                chat = await self.store.update_chat(self.request.address, language=hint)
             self.remember(chat)
         return chat
+
+    async def language(self) -> str:
+        """The language to answer in: the chat's, else the platform's hint (which a chat
+        stored before it had a language now keeps), else the configured default."""
+        chat = await self.chat()
+        if chat is not None and chat.language:
+            return chat.language
+        hint = supported(self.request.language)
+        if chat is not None and hint is not None:
+            self.remember(await self.store.update_chat(self.request.address, language=hint))
+        return hint or self.settings.default_language
 
     def remember(self, chat: ChatRecord | None) -> None:
         self._chat, self._looked_up = chat, True

@@ -16,13 +16,14 @@ from bot.core.context import Context, Services
 from bot.core.handlers import (
     broadcast,
     following,
+    language,
     prayer,
     privacy,
     reading,
     searching,
     subscription,
 )
-from bot.core.messages import t
+from bot.core.messages import t, use_locale
 from bot.core.questions import OpenQuestions
 from bot.core.reply import Reply, text_reply
 from bot.core.request import Request
@@ -60,6 +61,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("prayed:", prayer.prayed),
     Action("forget:", privacy.confirm, Scope.MANAGE),
     Action("broadcast:", broadcast.decide, Scope.OPERATOR),
+    Action(language.LANGUAGE_ACTION, language.choose, Scope.MANAGE),
 )
 
 
@@ -139,16 +141,22 @@ class BriefBot:
     ) -> Reply:
         ctx = Context(self.services, request)
         try:
-            if scope is Scope.OPERATOR and not ctx.is_operator:
-                return text_reply(t("need.operator"))
-            if scope is Scope.MANAGE and not await request.may_manage():
-                return _refusal(t("need.admin"))
-            reply = await handler(ctx, args)
-            self._questions.asked(request, reply.asks)
-            return reply
+            speaking = await ctx.language()
         except Exception:
-            log.exception("handling %s in a %s chat failed", label[:MAX_NAME], request.kind)
+            log.exception("looking up the chat's language failed")
             return _refusal(t("error.internal"))
+        with use_locale(speaking):
+            try:
+                if scope is Scope.OPERATOR and not ctx.is_operator:
+                    return text_reply(t("need.operator"))
+                if scope is Scope.MANAGE and not await request.may_manage():
+                    return _refusal(t("need.admin"))
+                reply = await handler(ctx, args)
+                self._questions.asked(request, reply.asks)
+                return reply
+            except Exception:
+                log.exception("handling %s in a %s chat failed", label[:MAX_NAME], request.kind)
+                return _refusal(t("error.internal"))
 
 
 def _refusal(sentence: str) -> Reply:

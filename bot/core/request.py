@@ -24,6 +24,9 @@ class Request:
     user_id: str | None = None
     can_manage: Callable[[], Awaitable[bool]] = _always
     answers_bot: bool = False  # the message replies to one of the bot's own messages
+    # The platform's word on the language (the writer's Telegram client, a Discord locale),
+    # as the platform spells it ("ko", "ko-KR", "en-US"); None where it says nothing.
+    language: str | None = None
     _managed: bool | None = field(default=None, repr=False)
 
     async def may_manage(self) -> bool:

@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from bot.catalog.keys import key_of
-from bot.catalog.model import Brief, Library, Prayer
+from bot.catalog.model import Brief, Library, PartialDate, Prayer
 from bot.core.archive import DEFAULT_MONTHS, is_archive
 from bot.core.digest import Digest
 from bot.core.messages import day_text, t, tn
@@ -35,7 +35,13 @@ def long_date(day: date, locale: str | None = None) -> str:
 
 def brief_date(brief: Brief) -> str:
     """The brief's date as readers see it; an undated brief says so rather than guess."""
-    return brief.date.human() if brief.date is not None else t("brief.undated")
+    return partial_date(brief.date) if brief.date is not None else t("brief.undated")
+
+
+def partial_date(when: PartialDate) -> str:
+    """A date as precise as its source, in the reader's language ("June 2019", "2019년 6월")."""
+    pattern = "date.day" if when.day else "date.month" if when.month else "date.year"
+    return day_text(when.earliest, pattern)
 
 
 def age_label(brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTHS) -> str | None:
@@ -43,7 +49,7 @@ def age_label(brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTHS)
     if brief.date is None:
         return t("brief.label.undated")
     if is_archive(brief, shown_on, archive_after):
-        return t("brief.label.archive", date=brief.date.human())
+        return t("brief.label.archive", date=partial_date(brief.date))
     return None
 
 

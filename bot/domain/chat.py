@@ -36,3 +36,4 @@ class ChatRecord:
     deactivated_reason: str | None
     created_at: datetime
     updated_at: datetime
+    language: str | None = None  # "en", "ko"; None until the platform or the reader says

@@ -42,6 +42,7 @@ class Chats(Protocol):
         next_due_utc: datetime | Unset | None = UNSET,
         last_day: date | Unset | None = UNSET,
         deactivated_reason: str | Unset | None = UNSET,
+        language: str | None = None,
     ) -> ChatRecord:
         """Change the fields given; deactivating unsubscribes, subscribing clears it."""
         ...

@@ -89,6 +89,7 @@ async def update_chat(
     next_due_utc: datetime | Unset | None = UNSET,
     last_day: date | Unset | None = UNSET,
     deactivated_reason: str | Unset | None = UNSET,
+    language: str | None = None,
 ) -> ChatRecord:
     """Change the given fields.
 
@@ -114,6 +115,8 @@ async def update_chat(
         columns["last_day"] = None if last_day is None else day_text(last_day)
     if not isinstance(deactivated_reason, Unset):
         columns["deactivated_reason"] = deactivated_reason
+    if language is not None:
+        columns["language"] = language
     if columns:
         columns["updated_at"] = to_unix(now)
         assignments = ", ".join(f"{name} = ?" for name in columns)

@@ -66,6 +66,7 @@ def chat_from_row(row: sqlite3.Row) -> ChatRecord:
         deactivated_reason=row["deactivated_reason"],
         created_at=from_unix(row["created_at"]),
         updated_at=from_unix(row["updated_at"]),
+        language=row["language"],
     )
 
 

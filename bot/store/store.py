@@ -94,6 +94,7 @@ class Store:
         next_due_utc: datetime | Unset | None = UNSET,
         last_day: date | Unset | None = UNSET,
         deactivated_reason: str | Unset | None = UNSET,
+        language: str | None = None,
     ) -> ChatRecord:
         """Change the fields given; raises `ChatNotFoundError` for an unknown chat.
 
@@ -108,6 +109,7 @@ class Store:
                 delivery_time=delivery_time,
                 timezone=timezone,
                 next_due_utc=next_due_utc,
+                language=language,
                 last_day=last_day,
                 deactivated_reason=deactivated_reason,
             )

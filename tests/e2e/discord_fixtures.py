@@ -148,11 +148,19 @@ class DiscordBot:
         channel: int | None = None,
         permissions: int = MANAGER,
         extra: dict[str, Any] | None = None,
+        locale: str = "en-US",
     ) -> Answer:
-        """Run /name as `user` in `channel` (a server channel; None = the user's DM)."""
+        """Run /name as `user` in `channel` (a server channel; None = the user's DM), from a
+        client set to `locale`."""
         where = {"channel_id": channel} if channel is not None else {}
         handle = await self.fake.slash(
-            name, options or {}, user=user, permissions=permissions, extra=extra, **where
+            name,
+            options or {},
+            user=user,
+            permissions=permissions,
+            extra=extra,
+            locale=locale,
+            **where,
         )
         return await self._answered(handle)
 

@@ -90,8 +90,9 @@ async def test_who_sees_which_command_by_default(discord_bot: DiscordBot) -> Non
     assert readers == {
         "today", "pray", "topic", "topics", "search", "brief", "settings", "about", "help"
     }
-    assert managers == {"subscribe", "unsubscribe", "time", "timezone", "follow", "unfollow",
-                        "forget"}
+    assert managers == {
+        "subscribe", "unsubscribe", "time", "timezone", "follow", "unfollow", "language", "forget"
+    }
     assert admins_only == {"stats", "reload", "broadcast"}
 
 

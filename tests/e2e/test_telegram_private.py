@@ -126,6 +126,7 @@ async def test_settings_show_the_subscription(telegram: TelegramBot) -> None:
         "Delivery time: 07:00",
         "Time zone: UTC",
         "Preferred topics: none (all topics in turn)",
+        "Language: English",
     ]
     assert after.splitlines() == [
         "Settings for this chat",
@@ -133,6 +134,7 @@ async def test_settings_show_the_subscription(telegram: TelegramBot) -> None:
         "Delivery time: 08:15",
         "Time zone: Asia/Seoul",
         "Preferred topics: The persecuted church",
+        "Language: English",
         "Next digest: Tue 24 Nov at 08:15 Asia/Seoul",
     ]
 

@@ -475,3 +475,18 @@ async def test_sends_that_queue_for_a_connection_do_not_leave_in_a_burst(
     stamps = sender.went_out
     busiest = max(bisect_right(stamps, t + 1.0) - i for i, t in enumerate(stamps))
     assert busiest <= 50
+
+
+async def test_a_korean_chat_gets_its_digest_in_korean(store, clock, sender, make_engine):
+    await subscribe(store, "1", "07:00", "Asia/Seoul", clock.now())
+    await store.update_chat(Address("telegram", "1"), language="ko")
+    await subscribe(store, "2", "07:00", "Asia/Seoul", clock.now())  # no language: the default
+    engine = make_engine()
+    clock.set(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))
+    assert (await engine.tick()).enqueued == 2
+    await run(engine)
+    [korean] = sender.sent["1"]
+    assert korean.startswith("<b>데일리 브리프 — 2026년 11월 24일 화요일</b>")
+    assert "<i>지난 자료 · 2019년 6월</i>" in korean  # the brief's own date, in Korean too
+    assert "기도 제목" in korean and "Prayer point" not in korean
+    assert sender.digests("2")[0].startswith("<b>Daily brief — Tuesday 24 November 2026")

@@ -20,6 +20,7 @@ from bot.adapters.discord.buttons import CoreButton
 from bot.adapters.discord.commands import slash_commands
 from bot.adapters.discord.mapping import address_of, request_for
 from bot.adapters.discord.replies import answer_press, apologise, send_reply
+from bot.adapters.discord.translator import CatalogTranslator
 from bot.adapters.discord.tree import BriefTree
 from bot.core.dispatch import BriefBot
 from bot.core.reply import Reply
@@ -56,8 +57,10 @@ class BriefClient(discord.Client):
         self._running: set[asyncio.Task[None]] = set()
 
     async def setup_hook(self) -> None:
-        """Route every core button to the core, old messages' buttons included."""
+        """Route every core button to the core, old messages' buttons included; translate the
+        command menu from the message catalog when it is synced."""
         self.add_dynamic_items(CoreButton)
+        await self.tree.set_translator(CatalogTranslator())
 
     async def run_command(self, interaction: discord.Interaction, name: str, args: str) -> None:
         """Answer a slash command (or one Discord knows and this version does not)."""

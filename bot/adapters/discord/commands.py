@@ -19,8 +19,10 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord.choices import CHOICE_LIMIT, timezone_choices, topic_choices
+from bot.adapters.discord.translator import localizable
 from bot.catalog.live import LiveCatalog
 from bot.core.commands import Command, Scope
+from bot.core.languages import LANGUAGES
 from bot.core.messages import t
 
 Run = Callable[[discord.Interaction, str, str], Awaitable[None]]
@@ -43,7 +45,7 @@ PERMISSIONS: dict[Scope, discord.Permissions | None] = {
 @dataclass(frozen=True)
 class Option:
     name: str
-    completes: str | None = None  # "timezone" or "topic": the list to autocomplete from
+    completes: str | None = None  # "timezone", "topic", "language": the list to complete from
 
 
 OPTIONS: dict[str, Option] = {
@@ -53,6 +55,7 @@ OPTIONS: dict[str, Option] = {
     "arg.words": Option("words"),
     "arg.text": Option("text"),
     "arg.id": Option("id"),
+    "arg.language": Option("language", completes="language"),
 }
 
 
@@ -82,7 +85,14 @@ def completers_for(catalog: LiveCatalog) -> dict[str, Completer]:
             for title, slug in topic_choices(catalog.current, typed[:CHOICE_LIMIT])
         ]
 
-    return {"timezone": timezones, "topic": topics}
+    async def languages(interaction: discord.Interaction, typed: str) -> list[app_commands.Choice]:
+        return [
+            app_commands.Choice(name=name, value=code)
+            for code, name in LANGUAGES.items()
+            if typed.lower() in f"{code} {name}".lower()
+        ]
+
+    return {"timezone": timezones, "topic": topics, "language": languages}
 
 
 def _slash(command: Command, run: Run, completers: dict[str, Completer]) -> app_commands.Command:
@@ -90,7 +100,7 @@ def _slash(command: Command, run: Run, completers: dict[str, Completer]) -> app_
     callback = _callback(command, option, run)
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=command.name,
-        description=command.description[:DESCRIPTION_LIMIT],
+        description=localizable(command.description[:DESCRIPTION_LIMIT], f"cmd.{command.name}"),
         callback=callback,
     )
     slash.default_permissions = PERMISSIONS[command.scope]
@@ -126,7 +136,8 @@ def _callback(
                 default=None if command.optional else inspect.Parameter.empty,
             )
         )
-        app_commands.describe(**{option.name: t(command.arg or "")})(invoke)
+        key = command.arg or ""
+        app_commands.describe(**{option.name: localizable(t(key), key)})(invoke)
     invoke.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     invoke.__qualname__ = invoke.__name__ = f"slash_{name}"
     return invoke

@@ -54,4 +54,14 @@ def request_for(interaction: discord.Interaction) -> Request:
         kind=kind_of(interaction),
         user_id=str(interaction.user.id),
         can_manage=can_manage,
+        language=language_hint(interaction),
     )
+
+
+def language_hint(interaction: discord.Interaction) -> str | None:
+    """A server channel speaks its server's language, unless that is the en-US every server
+    without Community features sends; then, like a DM, the language of who is asking."""
+    guild = interaction.guild_locale
+    if guild is not None and guild is not discord.Locale.american_english:
+        return guild.value
+    return interaction.locale.value if interaction.locale else None

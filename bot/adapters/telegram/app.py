@@ -32,6 +32,8 @@ from bot.adapters.telegram.sender import without_body
 from bot.adapters.telegram.webhook import Webhook, WebhookListener
 from bot.core.commands import Scope
 from bot.core.dispatch import BriefBot
+from bot.core.languages import DEFAULT_LANGUAGE, LANGUAGES
+from bot.core.messages import use_locale
 from bot.delivery.pacer import Pacer
 from bot.delivery.ports import Limits
 
@@ -189,19 +191,26 @@ class TelegramAdapter:
         await self.application.shutdown()
 
     async def publish_commands(self) -> None:
-        """Show readers' commands in every chat's menu, and operators' in their own chats."""
-        everyone = [
-            BotCommand(c.name, c.description)
-            for c in self.core.menu
-            if c.scope is not Scope.OPERATOR
-        ]
-        await self.bot.set_my_commands(everyone)
-        full = [BotCommand(c.name, c.description) for c in self.core.menu]
-        for operator in self.operators:
-            try:
-                await self.bot.set_my_commands(full, scope=BotCommandScopeChat(operator))
-            except TelegramError as error:
-                log.warning("could not show operator commands to an operator: %s", error.message)
+        """Show readers' commands in every chat's menu, and operators' in their own chats:
+        the default menu in English, and one per language the bot speaks, which Telegram
+        shows to users whose app is set to it."""
+        for language in LANGUAGES:
+            code = None if language == DEFAULT_LANGUAGE else language
+            with use_locale(language):
+                everyone = [
+                    BotCommand(c.name, c.description)
+                    for c in self.core.menu
+                    if c.scope is not Scope.OPERATOR
+                ]
+                full = [BotCommand(c.name, c.description) for c in self.core.menu]
+            await self.bot.set_my_commands(everyone, language_code=code)
+            for operator in self.operators:
+                try:
+                    await self.bot.set_my_commands(
+                        full, scope=BotCommandScopeChat(operator), language_code=code
+                    )
+                except TelegramError as error:
+                    log.warning("could not show operator commands to an operator: %s", error)
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a new message or channel post."""

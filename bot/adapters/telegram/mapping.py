@@ -70,6 +70,7 @@ def request_for(update: Update, bot: Bot) -> Request | None:
         answers_bot=bool(
             replied_to and replied_to.from_user and replied_to.from_user.id == bot.id
         ),
+        language=user.language_code if user else None,  # absent for channel posts
     )
 
 

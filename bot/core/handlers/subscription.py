@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from bot.core.context import Context
 from bot.core.handlers.reading import topic_title
-from bot.core.messages import day_text, t
+from bot.core.languages import LANGUAGES
+from bot.core.messages import current_locale, day_text, t
 from bot.core.places.lookup import utc_offset
 from bot.core.reply import Button, Heading, Meta, Paragraph, Part, Reply, text_reply
 from bot.core.timeparse import (
@@ -220,6 +221,7 @@ async def settings(ctx: Context, args: str) -> Reply:
         parts.append(Paragraph(t("settings.topics", topics=", ".join(titles))))
     else:
         parts.append(Paragraph(t("settings.topics.none")))
+    parts.append(Paragraph(t("settings.language", language=LANGUAGES[current_locale.get()])))
     if chat and chat.subscribed and chat.next_due_utc:
         parts.append(Meta(t("settings.next", when=_when(chat.next_due_utc, chat))))
     return Reply(parts=tuple(parts))
