@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.config import Config, ConfigError, load_config
+from bot.core.languages import LANGUAGES
 from bot.logs import setup_logging
 
 DEFAULT_CONFIG = Path("config.yaml")
@@ -136,7 +137,7 @@ def cmd_console(args: argparse.Namespace) -> int:
             update={"database": config.database.with_name(CONSOLE_DATABASE)}
         )
     setup_logging("WARNING")
-    return asyncio.run(run_console(config, operator=args.operator))
+    return asyncio.run(run_console(config, operator=args.operator, language=args.language))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -191,6 +192,11 @@ def parser() -> argparse.ArgumentParser:
     )
     console.add_argument(
         "--operator", action="store_true", help="be an operator (/stats, /reload, /broadcast)"
+    )
+    console.add_argument(
+        "--language",
+        choices=sorted(LANGUAGES),
+        help="the language the bot speaks to you (default: the chat's, else the config's)",
     )
     check = add("check", cmd_check, "validate the config and the content library", content=True)
     check.add_argument(

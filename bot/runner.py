@@ -99,7 +99,9 @@ async def prune(services: Services, keep_queue: timedelta) -> None:
         log.info("deleted %d finished queue row(s) older than %s", removed, keep_queue)
 
 
-async def run_console(config: Config, operator: bool = False) -> int:
+async def run_console(
+    config: Config, operator: bool = False, language: str | None = None
+) -> int:
     """The console chat; its user is an operator only when asked (`operator`)."""
     try:
         async with open_services(
@@ -107,7 +109,7 @@ async def run_console(config: Config, operator: bool = False) -> int:
             extra_operators=[CONSOLE_USER] if operator else [],
             platforms=[CONSOLE.platform],
         ) as services:
-            console = Console(BriefBot(services))
+            console = Console(BriefBot(services), language=language)
             async with delivering(services, [ConsoleSender(console)], config) as engine:
                 await console.run()
                 if not sys.stdin.isatty():

@@ -21,7 +21,8 @@ from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.patch_stdout import patch_stdout
 
 from bot.core.dispatch import BriefBot
-from bot.core.messages import t
+from bot.core.languages import DEFAULT_LANGUAGE
+from bot.core.messages import t, use_locale
 from bot.core.reply import Button, Reply
 from bot.core.request import Request
 from bot.delivery.outcomes import Delivered, Outcome
@@ -36,11 +37,18 @@ QUIT = {"/quit", "/exit", "quit", "exit"}
 
 
 class Console:
-    def __init__(self, bot: BriefBot, out: TextIO = sys.stdout) -> None:
+    def __init__(
+        self, bot: BriefBot, out: TextIO = sys.stdout, language: str | None = None
+    ) -> None:
+        """`language` ("ko", "en") is the console chat's, as if the terminal were a client
+        set to it; without it the chat keeps the language it had."""
         self.bot = bot
         self.out = out
         self.buttons: list[Button] = []
-        self.request = Request(CONSOLE, ChatKind.PRIVATE, user_id=CONSOLE_USER[1])
+        self.language = language
+        self.request = Request(
+            CONSOLE, ChatKind.PRIVATE, user_id=CONSOLE_USER[1], language=language
+        )
 
     async def say(self, line: str) -> Reply | None:
         """Handle one typed line: a button number, or a message."""
@@ -76,8 +84,11 @@ class Console:
         """Read lines until end of input or /quit: at a terminal (or from `session`) with line
         editing and history, else one message per line."""
         interactive = session is not None or (stream.isatty() and sys.stdout.isatty())
+        if self.language is not None:  # chosen as /language would choose it, said by nobody
+            await self.bot.handle_command(self.request, "language", self.language)
         if interactive:
-            self.out.write(f"{t('console.intro')}\n\n")
+            with use_locale(self.language or DEFAULT_LANGUAGE):
+                self.out.write(f"{t('console.intro')}\n\n")
             self.out.flush()
             lines = typed_lines(session or PromptSession(history=InMemoryHistory()))
         else:

@@ -42,6 +42,12 @@ _CLOCK_RE: Final = re.compile(
     r"|(?P<hour4>[0-9]{2})(?P<minute4>[0-9]{2})",
     re.IGNORECASE,
 )
+# Korean as it is typed: "7시", "7시 30분", "7시 반", "오전 7시 30분", "오후 7:30", "저녁 7시".
+_KOREAN_CLOCK_RE: Final = re.compile(
+    r"(?:(?P<part>오전|오후|아침|저녁|밤|새벽|낮)\s*)?(?P<hour>[0-9]{1,2})"
+    r"(?:\s*시(?:\s*(?:(?P<minute>[0-9]{1,2})\s*분|(?P<half>반)))?|:(?P<minute2>[0-9]{2}))"
+)
+_MORNING, _EVENING = ("오전", "아침", "새벽"), ("오후", "저녁", "밤")
 
 
 class TimeInputError(ValueError):
@@ -88,8 +94,12 @@ def _clean(text: str, error: type[TimeInputError]) -> str:
 
 
 def parse_hhmm(text: str) -> time:
-    """A local delivery time from "7:30", "07:30", "0730", "7pm" or "7:30 am"."""
+    """A local delivery time from "7:30", "07:30", "0730", "7pm" or "7:30 am", or as Korean
+    readers write it ("7시 30분", "오후 7시", "오전 7:30")."""
     cleaned = _clean(text, TimeFormatError)
+    korean = _KOREAN_CLOCK_RE.fullmatch(cleaned)
+    if korean is not None:
+        return _korean_time(korean, cleaned)
     match = _CLOCK_RE.fullmatch(cleaned)
     if match is None:
         raise TimeFormatError("time.format", text=cleaned)
@@ -100,6 +110,22 @@ def parse_hhmm(text: str) -> time:
         if not 1 <= hour <= 12:
             raise TimeFormatError("time.range", text=cleaned)
         hour = hour % 12 + (12 if meridiem.startswith("p") else 0)
+    if hour > 23 or minute > 59:
+        raise TimeFormatError("time.range", text=cleaned)
+    return time(hour, minute)
+
+
+def _korean_time(match: re.Match[str], cleaned: str) -> time:
+    hour = int(match["hour"])
+    minute = 30 if match["half"] else int(match["minute"] or match["minute2"] or 0)
+    part = match["part"]
+    if part is not None:
+        if not 1 <= hour <= 12:
+            raise TimeFormatError("time.range", text=cleaned)
+        if part in _MORNING:
+            hour %= 12
+        elif part in _EVENING or hour < 6:  # 낮 (daytime) 2시 is 14:00, 낮 12시 is noon
+            hour = hour % 12 + 12
     if hour > 23 or minute > 59:
         raise TimeFormatError("time.range", text=cleaned)
     return time(hour, minute)

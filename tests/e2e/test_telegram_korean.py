@@ -28,6 +28,9 @@ async def test_a_korean_client_is_welcomed_in_korean_at_first_contact(
     assert subscribed.startswith("구독했습니다. 매일 07:30(UTC)에 브리프가 도착합니다.")
     chat = await telegram.chat(JIMIN.chat)
     assert chat is not None and chat.language == "ko"
+    assert await telegram.ask(JIMIN.chat, JIMIN, "/time 오후 7시 30분") == (
+        "받는 시각을 19:30(UTC)으로 정했습니다."
+    )
 
     today = await telegram.say(JIMIN.chat, JIMIN, "/today")
     assert today[0]["text"].startswith("데일리 브리프 — 2026년 11월 23일 월요일\n")

@@ -211,6 +211,14 @@ def test_the_console_keeps_its_own_database_and_is_an_operator_only_when_asked(
 
 
 @pytest.mark.slow
+def test_the_console_speaks_the_language_it_is_given_and_keeps_it(tmp_path: Path) -> None:
+    config = write_config(tmp_path)
+    assert console(config, "/help\n", "--language", "ko").startswith("== 할 수 있는 일 ==")
+    assert console(config, "/help\n").startswith("== 할 수 있는 일 ==")  # the chat's now
+    assert console(config, "/help\n", "--language", "en").startswith("== What I can do ==")
+
+
+@pytest.mark.slow
 def test_a_broadcast_from_a_piped_console_is_delivered_before_it_exits(tmp_path: Path) -> None:
     config = write_config(tmp_path)
     out = console(config, "/subscribe\n/broadcast Please pray tonight.\n1\n", "--operator")

@@ -199,3 +199,30 @@ def test_every_error_text_comes_from_the_message_table() -> None:
 def test_every_offered_zone_loads() -> None:
     for name in known_timezones():
         ZoneInfo(name)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7시", time(7, 0)),
+        ("7시 30분", time(7, 30)),
+        ("7시 반", time(7, 30)),
+        ("오전 7시 30분", time(7, 30)),
+        ("오전 12시", time(0, 0)),
+        ("오후 12시", time(12, 0)),
+        ("오후 7시", time(19, 0)),
+        ("오후 7:30", time(19, 30)),
+        ("저녁 7시", time(19, 0)),
+        ("새벽 5시", time(5, 0)),
+        ("낮 2시", time(14, 0)),
+        ("23시", time(23, 0)),
+    ],
+)
+def test_korean_times_are_read_as_korean_readers_write_them(text: str, expected: time) -> None:
+    assert parse_hhmm(text) == expected
+
+
+@pytest.mark.parametrize("text", ["25시", "오후 13시", "7시 61분"])
+def test_a_korean_time_out_of_range_is_refused(text: str) -> None:
+    with pytest.raises(TimeFormatError):
+        parse_hhmm(text)
