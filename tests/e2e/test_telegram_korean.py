@@ -29,7 +29,7 @@ async def test_a_korean_client_is_welcomed_in_korean_at_first_contact(
     chat = await telegram.chat(JIMIN.chat)
     assert chat is not None and chat.language == "ko"
     assert await telegram.ask(JIMIN.chat, JIMIN, "/time 오후 7시 30분") == (
-        "받는 시각을 19:30(UTC)으로 정했습니다."
+        "받는 시각을 19:30(UTC)으로 정했습니다.\n다음 브리프: 11월 23일 (월) 19:30 UTC."
     )
 
     today = await telegram.say(JIMIN.chat, JIMIN, "/today")
