@@ -93,3 +93,9 @@ async def test_the_menu_has_korean_descriptions_for_korean_clients(telegram: Tel
     assert english["today"] == "Today's digest, right now"
     assert korean["today"] == "오늘의 브리프 바로 보기"
     assert korean["language"].startswith("언어 바꾸기")
+
+
+async def test_topics_answer_to_their_korean_names(telegram: TelegramBot) -> None:
+    for name, title in (("탈북민", "Defectors and escape"), ("인신매매", "Trafficking of")):
+        first = (await telegram.say(JIMIN.chat, JIMIN, f"/topic {name}"))[0]
+        assert first["text"].startswith(title), name
