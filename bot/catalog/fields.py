@@ -77,6 +77,22 @@ class Fields:
             self.problem(None, f"missing field '{name}'")
         return node
 
+    def section(self, name: str, allowed: Collection[str]) -> Fields | None:
+        """An optional nested mapping (a translation), read with the same reporting; its
+        problems fail this entry too."""
+        node = self.node(name, required=False)
+        if node is None:
+            return None
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"'{name}' must be a mapping of fields, not {describe(node)}")
+            return None
+        inner = Fields(node, allowed, self._nested_report)
+        return inner
+
+    def _nested_report(self, line: int, message: str) -> None:
+        self.failed = True
+        self._report(line, message)
+
     def text(self, name: str, *, required: bool = True, one_line: bool = False) -> str | None:
         node = self.node(name, required=required)
         return None if node is None else self._scalar_text(name, node, one_line=one_line)

@@ -25,6 +25,7 @@ from bot.catalog.names import TopicNames
 from bot.catalog.problems import Problem
 from bot.catalog.protected import FILE_NAME, KEY_ENV, ProtectedNames, read_digests
 from bot.catalog.topics import read_topics
+from bot.catalog.translations import translation_warnings
 from bot.catalog.yamlsource import read_yaml
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ def load_library(
         log.info("content in %s has %d problem(s)", root, len(reader.problems))
         return LoadResult(None, reader.problems, warnings, reader.locations)
     library = Library(tuple(topics), tuple(briefs), tuple(prayers))
+    warnings += translation_warnings(library, root / "topics.yaml")
     log.info(
         "loaded %d topics, %d briefs, %d prayers from %s",
         len(topics),

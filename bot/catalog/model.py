@@ -65,11 +65,40 @@ class SendOn:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """An entry's fields in another language (`bot.catalog.translations` reads them)."""
+
+    language: str
+    texts: tuple[tuple[str, str], ...]  # (field, translated text)
+    written_for: str | None  # the fingerprint the editor set; None when not given
+    current: str  # the fingerprint of the English as it is now
+    line: int
+
+    @property
+    def stale(self) -> bool:
+        return self.written_for != self.current
+
+    def text(self, name: str) -> str | None:
+        return dict(self.texts).get(name)
+
+
+@dataclass(frozen=True)
 class Topic:
     slug: str
     title: str
     description: str
     aliases: tuple[str, ...] = ()
+    translations: tuple[Translation, ...] = ()
+
+    def title_in(self, language: str) -> str:
+        """The title in `language`, or the English where there is no translation."""
+        return self._in(language, "title") or self.title
+
+    def description_in(self, language: str) -> str:
+        return self._in(language, "description") or self.description
+
+    def _in(self, language: str, name: str) -> str | None:
+        return next((t.text(name) for t in self.translations if t.language == language), None)
 
 
 @dataclass(frozen=True)

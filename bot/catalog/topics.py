@@ -12,8 +12,10 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from bot.catalog.fields import Fields, Report, describe, line_of
 from bot.catalog.model import Topic
 from bot.catalog.names import TopicNames, normalise_name
+from bot.catalog.translations import CONTENT_LANGUAGES, read_translations
 
-TOPIC_FIELDS = ("slug", "title", "description", "aliases")
+TOPIC_FIELDS = ("slug", "title", "description", "aliases", *CONTENT_LANGUAGES)
+TRANSLATED = ("title", "description")
 
 MAX_SLUG = 64  # Telegram deep links (t.me/bot?start=...) carry at most 64 characters
 
@@ -40,6 +42,7 @@ def read_topics(root: Node, report: Report) -> tuple[list[Topic], TopicNames | N
         title = fields.text("title", one_line=True)
         description = fields.text("description", one_line=True)
         aliases = fields.texts("aliases", required=False) or []
+        translations = read_translations(fields, TRANSLATED, (title or "", description or ""))
         slug_node = fields.node("slug", required=False)
         if slug is not None and len(slug) > MAX_SLUG:
             fields.problem(
@@ -56,7 +59,8 @@ def read_topics(root: Node, report: Report) -> tuple[list[Topic], TopicNames | N
             for name, node in [(slug, slug_node), *aliases]:
                 _claim(fields, names, first_line, name, node, slug)
         if not fields.failed and slug and title is not None and description is not None:
-            topics.append(Topic(slug, title, description, tuple(name for name, _ in aliases)))
+            names_of = tuple(name for name, _ in aliases)
+            topics.append(Topic(slug, title, description, names_of, translations))
     return topics, names
 
 

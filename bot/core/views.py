@@ -10,10 +10,10 @@ import re
 from datetime import date
 
 from bot.catalog.keys import key_of
-from bot.catalog.model import Brief, Library, PartialDate, Prayer
+from bot.catalog.model import Brief, Library, PartialDate, Prayer, Topic
 from bot.core.archive import DEFAULT_MONTHS, is_archive
 from bot.core.digest import Digest
-from bot.core.messages import day_text, t, tn
+from bot.core.messages import current_locale, day_text, t, tn
 from bot.core.reply import Button, Heading, Kicker, Link, Meta, Paragraph, Part, Reply, Separator
 
 PRAYED_ACTION = "prayed:"
@@ -31,6 +31,15 @@ def long_date(day: date, locale: str | None = None) -> str:
     host's C library locale never changes what readers see.
     """
     return day_text(day, "date.long", locale)
+
+
+def shown_title(topic: Topic) -> str:
+    """A topic's title in the language being spoken (the English where not translated)."""
+    return topic.title_in(current_locale.get())
+
+
+def shown_description(topic: Topic) -> str:
+    return topic.description_in(current_locale.get())
 
 
 def brief_date(brief: Brief) -> str:

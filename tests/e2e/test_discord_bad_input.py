@@ -101,7 +101,7 @@ async def test_a_5000_character_argument_is_refused_and_not_echoed(
 @pytest.mark.parametrize(
     ("command", "options", "echo"),
     [
-        ("topic", {"topic": "탈북자"}, "I don't know the topic “탈북자”."),
+        ("topic", {"topic": "평양냉면"}, "I don't know the topic “평양냉면”."),
         ("search", {"words": "🙏🏽 기도"}, "Nothing matched “🙏🏽 기도”."),
         ("topic", {"topic": "مرحبا بالعالم"}, "I don't know the topic “مرحبا بالعالم”."),
         ("search", {"words": "\u202egnirts\u202c"}, "Nothing matched “\u202egnirts\u202c”."),

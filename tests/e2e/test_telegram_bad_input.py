@@ -111,7 +111,7 @@ async def test_markup_in_arguments_is_shown_literally(
 @pytest.mark.parametrize(
     ("text", "echo"),
     [
-        ("/topic 탈북자", "I don't know the topic “탈북자”."),
+        ("/topic 평양냉면", "I don't know the topic “평양냉면”."),
         ("/topic مرحبا", "I don't know the topic “مرحبا”."),
         ("/search 🙏", "Nothing matched “🙏”."),
         ("/search \u202egnirts\u202c", "Nothing matched “\u202egnirts\u202c”."),

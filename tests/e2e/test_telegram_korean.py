@@ -3,6 +3,7 @@ in private and in a group, and /language switches it; the menu has Korean descri
 
 from __future__ import annotations
 
+from bot.catalog.keys import key_of
 from tests.e2e.conftest import ALICE, GROUP, TelegramBot, without_prompt
 from tests.fakes.telegram_api import User
 
@@ -96,6 +97,12 @@ async def test_the_menu_has_korean_descriptions_for_korean_clients(telegram: Tel
 
 
 async def test_topics_answer_to_their_korean_names(telegram: TelegramBot) -> None:
-    for name, title in (("탈북민", "Defectors and escape"), ("인신매매", "Trafficking of")):
+    for name, title in (("탈북민", "탈북과 탈출\n"), ("인신매매", "여성과 소녀 인신매매\n")):
         first = (await telegram.say(JIMIN.chat, JIMIN, f"/topic {name}"))[0]
         assert first["text"].startswith(title), name
+
+
+async def test_the_topic_list_is_in_korean_with_english_commands(telegram: TelegramBot) -> None:
+    [listing] = await telegram.say(JIMIN.chat, JIMIN, "/topics")
+    assert listing["text"].startswith("주제\n탈북과 탈출 — /topic defectors (브리프 ")
+    assert ("탈북과 탈출", f"topic:{key_of('defectors')}") in buttons(listing)

@@ -14,6 +14,7 @@ from bot.core.handlers.reading import (
 )
 from bot.core.messages import t
 from bot.core.reply import Reply, text_reply
+from bot.core.views import shown_title
 
 
 async def follow(ctx: Context, args: str) -> Reply:
@@ -29,8 +30,12 @@ async def follow(ctx: Context, args: str) -> Reply:
     chat = await ctx.ensure_chat()
     added = [topic for topic in found if await ctx.store.follow(chat.address, topic.slug)]
     if len(found) > 1:
-        return text_reply(t("follow.added.many", titles=", ".join(topic.title for topic in found)))
-    return text_reply(t("follow.added" if added else "follow.already", title=found[0].title))
+        return text_reply(
+            t("follow.added.many", titles=", ".join(shown_title(topic) for topic in found))
+        )
+    return text_reply(
+        t("follow.added" if added else "follow.already", title=shown_title(found[0]))
+    )
 
 
 async def unfollow(ctx: Context, args: str) -> Reply:
@@ -53,9 +58,11 @@ async def unfollow(ctx: Context, args: str) -> Reply:
         if chat is not None and await ctx.store.unfollow(chat.address, topic.slug)
     ]
     if len(found) > 1:
-        titles = ", ".join(topic.title for topic in found)
+        titles = ", ".join(shown_title(topic) for topic in found)
         return text_reply(t("unfollow.removed.many", titles=titles))
-    return text_reply(t("unfollow.removed" if removed else "unfollow.not", title=found[0].title))
+    return text_reply(
+        t("unfollow.removed" if removed else "unfollow.not", title=shown_title(found[0]))
+    )
 
 
 async def follow_pressed(ctx: Context, key: str) -> Reply:

@@ -24,6 +24,8 @@ from bot.core.views import (
     long_date,
     prayer_buttons,
     prayer_parts,
+    shown_description,
+    shown_title,
 )
 
 TOPIC_ACTION = "topic:"
@@ -35,7 +37,7 @@ LATEST_PRAYERS = 2
 
 def topic_title(ctx: Context, slug: str) -> str:
     topic = ctx.catalog.topic(slug)
-    return topic.title if topic else slug
+    return shown_title(topic) if topic else slug
 
 
 async def _todays_digest(ctx: Context) -> Digest:
@@ -71,7 +73,7 @@ async def pray(ctx: Context, args: str) -> Reply:
 def topic_buttons(
     topics: list[Topic], per_row: int = 2, action: str = TOPIC_ACTION
 ) -> tuple[tuple[Button, ...], ...]:
-    buttons = [Button(topic.title, action + key_of(topic.slug)) for topic in topics]
+    buttons = [Button(shown_title(topic), action + key_of(topic.slug)) for topic in topics]
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
@@ -113,9 +115,9 @@ async def topic_pressed(ctx: Context, value: str) -> Reply:
 async def _topic_page(ctx: Context, found: Topic, start: int) -> Reply:
     """A page of the topic's briefs, latest first (its prayer points on the first page), with
     what a reader may do next: follow or unfollow it, subscribe, see more."""
-    parts: list[Part] = [Heading(t("topic.title", title=found.title))]
+    parts: list[Part] = [Heading(t("topic.title", title=shown_title(found)))]
     if start == 0:
-        parts.append(Paragraph(found.description))
+        parts.append(Paragraph(shown_description(found)))
     briefs = ctx.catalog.briefs_for(found.slug)
     prayers = ctx.catalog.prayers_for(found.slug)[:LATEST_PRAYERS] if start == 0 else []
     page = briefs[start : start + LATEST_BRIEFS]
@@ -148,7 +150,7 @@ async def topics(ctx: Context, args: str) -> Reply:
     for item in catalog.topics:
         line = t(
             "topics.line",
-            title=item.title,
+            title=shown_title(item),
             slug=item.slug,
             briefs=tn("count.briefs", len(catalog.briefs_for(item.slug))),
             prayers=tn("count.prayers", len(catalog.prayers_for(item.slug))),
