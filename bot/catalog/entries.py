@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from bot.catalog.fields import Fields
-from bot.catalog.model import Brief, Entry, Prayer
+from bot.catalog.model import Brief, Entry, Prayer, Translation
 from bot.catalog.names import TopicNames
 from bot.catalog.rules import (
     MAX_ACT_WORDS,
@@ -25,6 +25,7 @@ from bot.catalog.rules import (
     verse_problem,
     word_limit_problem,
 )
+from bot.catalog.translations import CONTENT_LANGUAGES, read_translations
 
 E = TypeVar("E", Brief, Prayer)
 
@@ -64,6 +65,8 @@ def read_brief(fields: Fields, entry_id: str | None, topics: TopicNames | None) 
     if lead is not None:
         _check_plain(fields, "lead", lead)
         _check_limit(fields, "lead", lead, MAX_LEAD_WORDS)
+    english = {"title": title, "summary": summary, "lead": lead, "content_note": content_note}
+    translations = _translations(fields, english)
     # A required field is None only after it reported its problem; the checks say so to mypy.
     if fields.failed or entry_id is None or title is None or summary is None:
         return None
@@ -81,7 +84,15 @@ def read_brief(fields: Fields, entry_id: str | None, topics: TopicNames | None) 
         date_note=date_note,
         content_note=content_note,
         lead=lead,
+        translations=translations,
     )
+
+
+def _translations(fields: Fields, english: dict[str, str | None]) -> tuple[Translation, ...]:
+    """The entry's translations, of every field its English has (an optional field the
+    English leaves out is not translated either)."""
+    given = {name: text for name, text in english.items() if text is not None}
+    return read_translations(fields, tuple(given), tuple(given.values()), one_line=False)
 
 
 def read_prayer(fields: Fields, entry_id: str | None, topics: TopicNames | None) -> Prayer | None:
@@ -105,9 +116,12 @@ def read_prayer(fields: Fields, entry_id: str | None, topics: TopicNames | None)
     if act is not None:
         _check_plain(fields, "act", act)
         _check_limit(fields, "act", act, MAX_ACT_WORDS)
+    translations = _translations(fields, {"title": title, "text": text, "act": act})
     if fields.failed or entry_id is None or text is None or slugs is None:
         return None
-    return Prayer(entry_id, text, slugs, title, send_on, verse=verse, act=act)
+    return Prayer(
+        entry_id, text, slugs, title, send_on, verse=verse, act=act, translations=translations
+    )
 
 
 @dataclass(frozen=True)
@@ -135,13 +149,14 @@ BRIEF: EntryKind[Brief] = EntryKind(
         "send_on",
         "content_note",
         "lead",
+        *CONTENT_LANGUAGES,
     ),
     read_brief,
 )
 PRAYER: EntryKind[Prayer] = EntryKind(
     "prayer",
     "prayers",
-    ("id", "title", "text", "topics", "send_on", "verse", "act"),
+    ("id", "title", "text", "topics", "send_on", "verse", "act", *CONTENT_LANGUAGES),
     read_prayer,
 )
 

@@ -74,7 +74,8 @@ def load_library(
         log.info("content in %s has %d problem(s)", root, len(reader.problems))
         return LoadResult(None, reader.problems, warnings, reader.locations)
     library = Library(tuple(topics), tuple(briefs), tuple(prayers))
-    warnings += translation_warnings(library, root / "topics.yaml")
+    located = {entry: path for entry, (path, _) in reader.locations.items()}
+    warnings += translation_warnings(library, root / "topics.yaml", located)
     log.info(
         "loaded %d topics, %d briefs, %d prayers from %s",
         len(topics),

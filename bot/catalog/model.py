@@ -122,6 +122,7 @@ class Brief:
     date_note: str | None = None
     content_note: str | None = None
     lead: str | None = None  # the digest's one or two sentences; else the summary's first
+    translations: tuple[Translation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ class Prayer:
     send_on: SendOn | None = None
     verse: str | None = None
     act: str | None = None
+    translations: tuple[Translation, ...] = ()
 
 
 Entry = Brief | Prayer

@@ -10,12 +10,17 @@ date. Readers meanwhile still get the translation; where there is none, the Engl
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 from bot.catalog.fields import Fields
-from bot.catalog.model import Library, Translation
+from bot.catalog.model import Brief, Library, Prayer, Topic, Translation
 from bot.catalog.problems import Problem
+
+T = TypeVar("T", Brief, Prayer)
+SOURCE_LANGUAGE = "en"
 
 CONTENT_LANGUAGES = ("ko",)  # besides English
 NAMES = {"ko": "Korean"}  # as `check` names them
@@ -28,16 +33,20 @@ def fingerprint(*english: str) -> str:
 
 
 def read_translations(
-    fields: Fields, translatable: Sequence[str], english: Sequence[str]
+    fields: Fields, translatable: Sequence[str], english: Sequence[str], one_line: bool = True
 ) -> tuple[Translation, ...]:
     """Every language's translation of the fields `translatable` (whose English is
-    `english`, in the same order): each must translate all of them."""
+    `english`, in the same order): each must translate all of them. Only the title of an
+    entry is kept to one line when `one_line` is False (a summary, a prayer's text)."""
     found = []
     for language in CONTENT_LANGUAGES:
         inner = fields.section(language, (*translatable, FINGERPRINT))
         if inner is None:
             continue
-        texts = [(name, inner.text(name, one_line=True)) for name in translatable]
+        texts = [
+            (name, inner.text(name, one_line=one_line or name == "title"))
+            for name in translatable
+        ]
         written_for = inner.text(FINGERPRINT, required=False, one_line=True)
         if inner.failed:
             continue
@@ -53,44 +62,62 @@ def read_translations(
     return tuple(found)
 
 
-def translation_warnings(library: Library, topics_file: Path) -> list[Problem]:
+MISSING_SHOWN = 5  # ids named in "no Korean text yet for ..."
+
+
+def in_language(entry: T, language: str) -> tuple[T, bool]:
+    """The entry with its fields in `language`, and whether it has them (English always does;
+    otherwise the English entry comes back, for the reader to be told it is not translated)."""
+    if language == SOURCE_LANGUAGE:
+        return entry, True
+    translation = next((t for t in entry.translations if t.language == language), None)
+    if translation is None:
+        return entry, False
+    texts: dict[str, Any] = dict(translation.texts)  # only fields the entry has (the reader)
+    return replace(entry, **texts), True
+
+
+def translation_warnings(
+    library: Library, topics_file: Path, located: Mapping[str, Path]
+) -> list[Problem]:
     """What `check` says of the translations: each out of date (with the fingerprint to set
-    once it matches the English again), and what has none yet."""
+    once it matches the English again), and how many topics and entries have none yet."""
     warnings = []
-    untranslated: dict[str, list[str]] = {language: [] for language in CONTENT_LANGUAGES}
-    for topic in library.topics:
-        done = {t.language: t for t in topic.translations}
+    groups: list[tuple[str, Sequence[Topic | Brief | Prayer]]] = [
+        ("topic", library.topics),
+        ("brief", library.briefs),
+        ("prayer point", library.prayers),
+    ]
+    for noun, items in groups:
         for language in CONTENT_LANGUAGES:
-            translation = done.get(language)
-            if translation is None:
-                untranslated[language].append(topic.slug)
-            elif translation.stale:
-                warnings.append(
-                    Problem(
-                        topics_file,
-                        translation.line,
-                        f"the {NAMES[language]} text of topic '{topic.slug}' was written for "
-                        f"another English text: bring it up to date, then set {FINGERPRINT}: "
-                        f"{translation.current}",
-                    )
-                )
-    for language, slugs in untranslated.items():
-        if slugs:
-            warnings.append(
-                Problem(
-                    topics_file,
-                    0,
-                    f"no {NAMES[language]} text yet for {len(slugs)} topic(s): {', '.join(slugs)}",
-                )
-            )
-    entries = len(library.briefs) + len(library.prayers)
-    for language in CONTENT_LANGUAGES:
-        warnings.append(
-            Problem(
-                topics_file.parent,
-                0,
-                f"no {NAMES[language]} text yet for the {entries} briefs and prayer points: "
-                f"readers in {NAMES[language]} get them in English",
-            )
-        )
+            missing = []
+            for item in items:
+                name = item.slug if isinstance(item, Topic) else item.id
+                path = topics_file if isinstance(item, Topic) else located.get(name, topics_file)
+                translation = next((t for t in item.translations if t.language == language), None)
+                if translation is None:
+                    missing.append(name)
+                elif translation.stale:
+                    warnings.append(_stale(path, noun, name, translation))
+            if missing:
+                warnings.append(_missing(topics_file.parent, noun, language, missing))
     return warnings
+
+
+def _stale(path: Path, noun: str, name: str, translation: Translation) -> Problem:
+    return Problem(
+        path,
+        translation.line,
+        f"the {NAMES[translation.language]} text of {noun} '{name}' was written for another "
+        f"English text: bring it up to date, then set {FINGERPRINT}: {translation.current}",
+    )
+
+
+def _missing(root: Path, noun: str, language: str, names: list[str]) -> Problem:
+    shown = ", ".join(names[:MISSING_SHOWN]) + (", ..." if len(names) > MISSING_SHOWN else "")
+    return Problem(
+        root,
+        0,
+        f"no {NAMES[language]} text yet for {len(names)} {noun}(s) ({shown}): readers in "
+        f"{NAMES[language]} get them in English, marked as not translated",
+    )

@@ -11,6 +11,7 @@ from datetime import date
 
 from bot.catalog.keys import key_of
 from bot.catalog.model import Brief, Library, PartialDate, Prayer, Topic
+from bot.catalog.translations import in_language
 from bot.core.archive import DEFAULT_MONTHS, is_archive
 from bot.core.digest import Digest
 from bot.core.messages import current_locale, day_text, t, tn
@@ -62,13 +63,23 @@ def age_label(brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTHS)
     return None
 
 
-def brief_parts(brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTHS) -> list[Part]:
-    """A brief as shown on `shown_on`: its age label first, then any content note, the text."""
+def _brief_head(brief: Brief, shown_on: date, archive_after: int) -> tuple[Brief, list[Part]]:
+    """The brief in the reader's language, and what comes before its text: the age label,
+    the title, a note when it is not translated yet, any content note."""
+    brief, translated = in_language(brief, current_locale.get())
     label = age_label(brief, shown_on, archive_after)
     parts: list[Part] = [Kicker(label)] if label else []
     parts.append(Heading(brief.title))
+    if not translated:
+        parts.append(Meta(t("entry.untranslated")))
     if brief.content_note:
         parts.append(Meta(t("brief.content_note", note=brief.content_note)))
+    return brief, parts
+
+
+def brief_parts(brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTHS) -> list[Part]:
+    """A brief as shown on `shown_on`: its age label first, then any content note, the text."""
+    brief, parts = _brief_head(brief, shown_on, archive_after)
     parts += [Paragraph(brief.summary), _meta(brief)]
     if brief.link:
         parts.append(Link(t("brief.link", source=brief.sources[0]), brief.link))
@@ -81,9 +92,12 @@ def _meta(brief: Brief) -> Meta:
 
 
 def prayer_parts(prayer: Prayer, heading: str | None = None) -> list[Part]:
+    prayer, translated = in_language(prayer, current_locale.get())
     parts: list[Part] = [Heading(heading or prayer.title or t("digest.prayer"))]
     if heading and prayer.title:
         parts.append(Meta(prayer.title))
+    if not translated:
+        parts.append(Meta(t("entry.untranslated")))
     parts.append(Paragraph(prayer.text))
     if prayer.verse:
         parts.append(Meta(prayer.verse))
@@ -138,15 +152,12 @@ def digest_reply(
 def lead_parts(brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTHS) -> list[Part]:
     """A brief as a short digest shows it: age label, title, any content note, the lead (the
     editors' own, else the summary's first sentence), date and sources."""
-    label = age_label(brief, shown_on, archive_after)
-    parts: list[Part] = [Kicker(label)] if label else []
-    parts.append(Heading(brief.title))
-    if brief.content_note:
-        parts.append(Meta(t("brief.content_note", note=brief.content_note)))
+    brief, parts = _brief_head(brief, shown_on, archive_after)
     return [*parts, Paragraph(brief.lead or first_sentence(brief.summary)), _meta(brief)]
 
 
 def read_more(brief: Brief) -> Button:
+    brief, _ = in_language(brief, current_locale.get())
     title = (
         brief.title
         if len(brief.title) <= READ_MORE_TITLE

@@ -66,3 +66,46 @@ def test_every_shipped_topic_has_a_current_korean_text() -> None:
         [korean] = topic.translations
         assert not korean.stale, topic.slug
         assert korean.text("title") and korean.text("description")
+
+
+def brief_with(content: Path, ko: str) -> Path:
+    path = content / "briefs" / "2018-01-workers-in-russia.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + ko, encoding="utf-8")
+    return path
+
+
+def test_a_brief_is_shown_in_the_readers_language_or_marked_as_english(content: Path) -> None:
+    from bot.core.messages import use_locale
+    from bot.core.views import brief_parts
+
+    result = load_library(content)
+    assert result.library is not None
+    english = next(b for b in result.library.briefs if b.id == "2018-01-workers-in-russia")
+    summary = fingerprint(english.title, english.summary)
+    brief_with(
+        content,
+        f"ko:\n  title: 러시아에 남은 북한 노동자 수만 명\n"
+        f"  summary: 러시아에서 일하는 북한 노동자가 약 5만 명으로 추산됩니다.\n"
+        f"  english: {summary}\n",
+    )
+    result = load_library(content)
+    assert result.library is not None, result.problems
+    brief = next(b for b in result.library.briefs if b.id == "2018-01-workers-in-russia")
+    other = next(b for b in result.library.briefs if b.id != brief.id)
+    shown_on = english.date.earliest if english.date else None
+    with use_locale("ko"):
+        korean = [str(getattr(p, "text", "")) for p in brief_parts(brief, shown_on)]
+        untranslated = [str(getattr(p, "text", "")) for p in brief_parts(other, shown_on)]
+    assert "러시아에 남은 북한 노동자 수만 명" in korean
+    assert "아직 번역되지 않아 영어 원문으로 보여 드립니다." not in korean
+    assert "아직 번역되지 않아 영어 원문으로 보여 드립니다." in untranslated
+    english_view = [str(getattr(p, "text", "")) for p in brief_parts(brief, shown_on)]
+    assert english.title in english_view and "Not translated yet" not in " ".join(english_view)
+    assert not [w for w in result.warnings if "brief '2018-01-workers-in-russia'" in w.message]
+
+
+def test_a_stale_brief_translation_is_listed_at_its_own_file(content: Path) -> None:
+    path = brief_with(content, "ko:\n  title: 제목\n  summary: 요약입니다.\n  english: 0\n")
+    result = load_library(content)
+    [stale] = [w for w in result.warnings if "brief '2018-01-workers-in-russia'" in w.message]
+    assert stale.path == path and "set english: " in stale.message
