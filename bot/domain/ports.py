@@ -17,7 +17,7 @@ from typing import Protocol
 
 from bot.domain.address import Address, ChatKind
 from bot.domain.chat import UNSET, ChatRecord, Unset
-from bot.domain.figures import DeliveryStats, StoreStats
+from bot.domain.figures import DeliveryStats, PlatformCounts, StoreStats
 from bot.domain.queue import DueSlot, EnqueueResult, Inputs, Job, Plan, Progress
 
 # The store: chats and what is kept about them
@@ -87,6 +87,10 @@ class ChatStore(Chats, Follows, ReceivedEntries, Prayers, Protocol):
     """Everything the bot keeps about chats: what a store backend provides."""
 
     async def stats(self, today: date | None = None, *, top: int = 5) -> StoreStats: ...
+
+    async def platform_counts(self) -> dict[str, PlatformCounts]:
+        """Chats by platform and state only (what /metrics reads on every scrape)."""
+        ...
 
     async def ping(self) -> None:
         """Raise unless the database can be reached and read right now (for /readyz)."""

@@ -112,9 +112,9 @@ class Metrics:
 
     async def refresh(self, store: ChatStore, queue: QueueFigures) -> None:
         """Read the figures that live in the database, for the scrape about to be written."""
-        stats = await store.stats(top=0)
+        subscribers = await store.platform_counts()
         rows = await queue.stats(since=EVERY_ROW)
-        self.snapshot = Snapshot(stats.platforms, rows.by_state)
+        self.snapshot = Snapshot(subscribers, rows.by_state)
 
     def text(self) -> bytes:
         """Every figure in Prometheus' text format."""

@@ -14,8 +14,9 @@ from bot.store.db import fetch_all, fetch_one
 from bot.store.records import day_text
 
 
-async def collect(connection: aiosqlite.Connection, today: date, top: int) -> StoreStats:
-    platforms = {
+async def platform_counts(connection: aiosqlite.Connection) -> dict[str, PlatformCounts]:
+    """Chats by platform and state: the part of the figures /metrics reads on every scrape."""
+    return {
         row["platform"]: PlatformCounts(row["subscribed"], row["unsubscribed"], row["deactivated"])
         for row in await fetch_all(
             connection,
@@ -28,6 +29,10 @@ async def collect(connection: aiosqlite.Connection, today: date, top: int) -> St
             """,
         )
     }
+
+
+async def collect(connection: aiosqlite.Connection, today: date, top: int) -> StoreStats:
+    platforms = await platform_counts(connection)
     by_timezone = await _counts(
         connection,
         "SELECT timezone AS name, count(*) AS n FROM chats WHERE subscribed = 1 GROUP BY timezone",

@@ -22,7 +22,7 @@ from types import TracebackType
 from bot.domain.address import Address, ChatKind
 from bot.domain.chat import UNSET, ChatRecord, Unset
 from bot.domain.clock import Clock
-from bot.domain.figures import StoreStats
+from bot.domain.figures import PlatformCounts, StoreStats
 from bot.store import chats, lifecycle, prayers, received, stats
 from bot.store.db import Database
 from bot.store.migrate import open_database
@@ -175,3 +175,8 @@ class Store:
         day = today or self._clock.now().date()
         async with self._db.read() as connection:
             return await stats.collect(connection, day, top)
+
+    async def platform_counts(self) -> dict[str, PlatformCounts]:
+        """Chats by platform and state, and nothing else: cheap enough for every scrape."""
+        async with self._db.read() as connection:
+            return await stats.platform_counts(connection)
