@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.config import Config, ConfigError, load_config
 from bot.core.languages import LANGUAGES
+from bot.core.messages import use_locale
 from bot.logs import setup_logging
 
 DEFAULT_CONFIG = Path("config.yaml")
@@ -104,14 +105,18 @@ def cmd_preview(args: argparse.Namespace) -> int:
     """Print the digest a new subscriber would get on a date, or follow one for days."""
     from bot.cli_views import preview
 
-    return preview(_config(args), args.date, args.topics, args.as_platform, args.days)
+    config = _config(args)
+    with use_locale(args.language or config.language):
+        return preview(config, args.date, args.topics, args.as_platform, args.days)
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
     """List topics with their aliases and how much the library holds on each."""
     from bot.cli_views import topics_table
 
-    return topics_table(_config(args))
+    config = _config(args)
+    with use_locale(args.language or config.language):
+        return topics_table(config)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -230,7 +235,13 @@ def parser() -> argparse.ArgumentParser:
         "add a name that must never appear in the library (asked for, never on the command line)",
         content=True,
     )
-    add("topics", cmd_topics, "list topics, their aliases and entry counts", content=True)
+    topics = add("topics", cmd_topics, "list topics, their aliases and entry counts", content=True)
+    for view in (preview, topics):
+        view.add_argument(
+            "--language",
+            choices=sorted(LANGUAGES),
+            help="show it in this language (default: the config's)",
+        )
     add("stats", cmd_stats, "show subscribers, deliveries and prayers")
     backup = add("backup", cmd_backup, "copy the database consistently, even while the bot runs")
     backup.add_argument("file", type=Path, help="the new file to write (never overwritten)")

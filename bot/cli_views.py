@@ -33,8 +33,9 @@ from bot.core.longevity import (
     longevity,
     reader_days,
 )
+from bot.core.messages import tn
 from bot.core.reply import Reply
-from bot.core.views import digest_reply, long_date
+from bot.core.views import digest_reply, long_date, shown_title
 from bot.domain.clock import SystemClock
 from bot.domain.secrets import scrub
 from bot.render import discord_embeds, plain, telegram_html
@@ -207,8 +208,8 @@ def topics_table(config: Config) -> int:
     width = max((len(topic.slug) for topic in catalog.topics), default=0)
     for topic in catalog.topics:
         briefs, prayers = len(catalog.briefs_for(topic.slug)), len(catalog.prayers_for(topic.slug))
-        print(f"{topic.slug:<{width}}  {topic.title}")
-        print(f"{'':<{width}}  {counted(briefs, 'brief')}, {counted(prayers, 'prayer point')}")
+        print(f"{topic.slug:<{width}}  {shown_title(topic)}")
+        print(f"{'':<{width}}  {tn('count.briefs', briefs)}, {tn('count.prayers', prayers)}")
         if topic.aliases:
             print(f"{'':<{width}}  also: {', '.join(topic.aliases)}")
     return 0

@@ -225,3 +225,12 @@ def test_a_broadcast_from_a_piped_console_is_delivered_before_it_exits(tmp_path:
     queued, _, delivered = out.partition("Queued for 1 chat.")
     assert "Send this message to 1 subscribed chat?" in queued
     assert "Delivered by the bot" in delivered and "Please pray tonight." in delivered
+
+
+def test_operator_views_take_a_language(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["preview", "--language", "ko", "--date", "2026-12-03"]) == 0
+    assert capsys.readouterr().out.startswith("== 데일리 브리프 — 2026년 12월 3일 목요일 ==")
+    assert main(["topics", "--language", "ko"]) == 0
+    assert "탈북과 탈출\n" in capsys.readouterr().out
+    assert main(["topics"]) == 0
+    assert "Defectors and escape\n" in capsys.readouterr().out
