@@ -105,12 +105,14 @@ def translation_warnings(
 
 
 def _stale(path: Path, noun: str, name: str, translation: Translation) -> Problem:
-    return Problem(
-        path,
-        translation.line,
-        f"the {NAMES[translation.language]} text of {noun} '{name}' was written for another "
-        f"English text: bring it up to date, then set {FINGERPRINT}: {translation.current}",
-    )
+    language = NAMES[translation.language]
+    if translation.written_for is None:  # a new translation: say which value records it
+        said = f"the {language} text of {noun} '{name}' does not say which English it renders"
+        then = f"if it renders the English as it is now, set {FINGERPRINT}: {translation.current}"
+    else:
+        said = f"the {language} text of {noun} '{name}' was written for another English text"
+        then = f"bring it up to date, then set {FINGERPRINT}: {translation.current}"
+    return Problem(path, translation.line, f"{said}: {then}")
 
 
 def _missing(root: Path, noun: str, language: str, names: list[str]) -> Problem:

@@ -109,3 +109,10 @@ def test_a_stale_brief_translation_is_listed_at_its_own_file(content: Path) -> N
     result = load_library(content)
     [stale] = [w for w in result.warnings if "brief '2018-01-workers-in-russia'" in w.message]
     assert stale.path == path and "set english: " in stale.message
+
+
+def test_a_new_translation_is_told_the_fingerprint_to_record(content: Path) -> None:
+    result = load_with(content, "  ko:\n    title: 탈북민\n    description: 떠나는 사람들.\n")
+    [new] = [w for w in result.warnings if "topic 'defectors'" in w.message]
+    assert "does not say which English it renders" in new.message
+    assert new.message.endswith(f"set english: {CURRENT}")
