@@ -14,6 +14,7 @@ from bot.catalog.keys import key_of
 from bot.catalog.model import Brief, Entry, Library, PartialDate, Prayer, Topic
 from bot.catalog.names import TopicNames
 from bot.catalog.search import SearchHit, SearchIndex
+from bot.catalog.translations import CONTENT_LANGUAGES
 
 TITLE_WEIGHT = 3
 
@@ -89,12 +90,21 @@ class Catalog:
         return self._index.search(query, limit)
 
     def _texts(self, entry: Entry) -> Iterable[tuple[str, int]]:
-        """What search sees of an entry; words in the title count triple."""
+        """What search sees of an entry, in every language it has (so a search in Korean
+        finds it too); words in a title count triple."""
+        translated = [
+            (text, TITLE_WEIGHT if name == "title" else 1)
+            for translation in entry.translations
+            for name, text in translation.texts
+        ]
         if isinstance(entry, Prayer):
-            return [(entry.title or "", TITLE_WEIGHT), (entry.text, 1)]
-        topic_titles = (self._library.topic_by_slug[slug].title for slug in entry.topics)
-        body = " ".join([entry.summary, *entry.sources, *topic_titles])
-        return [(entry.title, TITLE_WEIGHT), (body, 1)]
+            return [(entry.title or "", TITLE_WEIGHT), (entry.text, 1), *translated]
+        topics = [self._library.topic_by_slug[slug] for slug in entry.topics]
+        topic_titles = [
+            t.title_in(language) for t in topics for language in ("en", *CONTENT_LANGUAGES)
+        ]
+        body = " ".join([entry.summary, *entry.sources, *dict.fromkeys(topic_titles)])
+        return [(entry.title, TITLE_WEIGHT), (body, 1), *translated]
 
 
 def _by_topic(topics: Iterable[Topic], entries: Iterable[Entry]) -> dict[str, tuple]:

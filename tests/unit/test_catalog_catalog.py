@@ -218,3 +218,33 @@ def test_a_query_of_several_words_scores_each_entry_as_the_sum_of_its_words() ->
         scores = [hit.score for hit in shelf.search(" ".join(words))]
 
         assert scores == pytest.approx(best)
+
+
+def test_a_search_in_korean_finds_translated_entries_and_korean_topic_titles() -> None:
+    from dataclasses import replace
+
+    from bot.catalog.model import Translation
+
+    def korean(**texts: str) -> tuple[Translation, ...]:
+        return (Translation("ko", tuple(texts.items()), "x", "x", 1),)
+
+    translated = replace(
+        brief("money", summary="Money goes home."),
+        topics=("human-rights",),
+        translations=korean(title="돈이 간다", summary="탈북민의 송금액이 늘었습니다."),
+    )
+    english_only = brief("rights", topics=("human-rights",))
+    shelf = Catalog(
+        Library(
+            (
+                replace(TOPICS[0], translations=korean(title="탈북과 탈출", description="떠남")),
+                *TOPICS[1:],
+            ),
+            (translated, english_only, brief("fled")),
+            (),
+        )
+    )
+    assert ids(shelf.search("송금")) == ["money"]  # a word inside a Hangul compound
+    assert ids(shelf.search("돈이")) == ["money"]
+    assert ids(shelf.search("탈출")) == ["fled"]  # by its topic's Korean title
+    assert ids(shelf.search("money")) == ["money"]  # the English still counts
