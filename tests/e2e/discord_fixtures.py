@@ -165,11 +165,19 @@ class DiscordBot:
         return await self._answered(handle)
 
     async def autocomplete(
-        self, name: str, option: str, typed: str, *, channel: int | None = None
+        self,
+        name: str,
+        option: str,
+        typed: str,
+        *,
+        channel: int | None = None,
+        locale: str = "en-US",
     ) -> list[dict[str, str]]:
         """The choices Discord would show while the user types into `option`."""
         where = {"channel_id": channel} if channel is not None else {}
-        handle = await self.fake.autocomplete(name, option, typed, user=ALICE, **where)
+        handle = await self.fake.autocomplete(
+            name, option, typed, user=ALICE, locale=locale, **where
+        )
         answer = await self._answered(handle)
         assert answer.kind == 8
         return answer.handle.callback["data"]["choices"]  # type: ignore[index]

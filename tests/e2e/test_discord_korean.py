@@ -49,3 +49,10 @@ async def test_the_synced_commands_carry_korean_descriptions(
     [option] = synced["topic"]["options"]
     assert option["description_localizations"]["ko"] == "주제"
     assert "language" in synced
+
+
+async def test_topic_autocomplete_speaks_the_typists_language(discord_bot: DiscordBot) -> None:
+    korean = await discord_bot.autocomplete("topic", "topic", "탈북", locale="ko")
+    assert korean[0] == {"name": "탈북과 탈출", "value": "defectors"}
+    english = await discord_bot.autocomplete("topic", "topic", "defect")
+    assert english[0] == {"name": "Defectors and escape", "value": "defectors"}

@@ -62,13 +62,15 @@ def timezone_choices(typed: str) -> list[tuple[str, str]]:
     return (zones + cities + rest)[:MAX_CHOICES]
 
 
-def topic_choices(catalog: Catalog, typed: str) -> list[tuple[str, str]]:
-    """(title, slug) of the topics whose slug, title or alias matches `typed`, best first."""
+def topic_choices(catalog: Catalog, typed: str, language: str = "en") -> list[tuple[str, str]]:
+    """(title, slug) of the topics whose slug, title (in English or `language`) or alias
+    matches `typed`, best first, titled in `language`."""
     wanted = _fold(typed)
     ranked: list[tuple[int, int, str, str]] = []
     for order, topic in enumerate(catalog.topics):
-        rank = _rank(wanted, (topic.slug, topic.title, *topic.aliases))
+        title = topic.title_in(language)
+        rank = _rank(wanted, (topic.slug, topic.title, title, *topic.aliases))
         if rank is not None:
-            ranked.append((rank, order, topic.title[:CHOICE_LIMIT], topic.slug))
+            ranked.append((rank, order, title[:CHOICE_LIMIT], topic.slug))
     ranked.sort()
     return [(title, slug) for _, _, title, slug in ranked[:MAX_CHOICES]]

@@ -22,7 +22,7 @@ from bot.adapters.discord.choices import CHOICE_LIMIT, timezone_choices, topic_c
 from bot.adapters.discord.translator import localizable
 from bot.catalog.live import LiveCatalog
 from bot.core.commands import Command, Scope
-from bot.core.languages import LANGUAGES
+from bot.core.languages import DEFAULT_LANGUAGE, LANGUAGES, supported
 from bot.core.messages import t
 
 Run = Callable[[discord.Interaction, str, str], Awaitable[None]]
@@ -80,9 +80,11 @@ def completers_for(catalog: LiveCatalog) -> dict[str, Completer]:
         ]
 
     async def topics(interaction: discord.Interaction, typed: str) -> list[app_commands.Choice]:
+        # Titled in the language of whoever types: only they see the list.
+        language = supported(interaction.locale.value) or DEFAULT_LANGUAGE
         return [
             app_commands.Choice(name=title, value=slug)
-            for title, slug in topic_choices(catalog.current, typed[:CHOICE_LIMIT])
+            for title, slug in topic_choices(catalog.current, typed[:CHOICE_LIMIT], language)
         ]
 
     async def languages(interaction: discord.Interaction, typed: str) -> list[app_commands.Choice]:
