@@ -10,6 +10,8 @@ date. Readers meanwhile still get the translation; where there is none, the Engl
 from __future__ import annotations
 
 import hashlib
+import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -50,19 +52,34 @@ def read_translations(
         written_for = inner.text(FINGERPRINT, required=False, one_line=True)
         if inner.failed:
             continue
+        translated = tuple((name, text) for name, text in texts if text is not None)
         found.append(
             Translation(
                 language,
-                tuple((name, text) for name, text in texts if text is not None),
+                translated,
                 written_for,
                 fingerprint(*english),
                 inner.line,
+                missing_numbers(english, [text for _, text in translated]),
             )
         )
     return tuple(found)
 
 
+def missing_numbers(english: Sequence[str], translated: Sequence[str]) -> tuple[str, ...]:
+    """The figures and years of the English that the translation does not carry, as
+    written ("1,000" and "1000" are the same figure): a translation must not lose a fact."""
+    have = Counter(_figures(" ".join(translated)))
+    wanted = Counter(_figures(" ".join(english)))
+    return tuple(sorted((wanted - have).elements()))
+
+
+def _figures(text: str) -> list[str]:
+    return [figure.replace(",", "") for figure in _FIGURE.findall(text)]
+
+
 MISSING_SHOWN = 5  # ids named in "no Korean text yet for ..."
+_FIGURE = re.compile(r"\d[\d,]*\d|\d")
 
 
 def in_language(entry: T, language: str) -> tuple[T, bool]:
@@ -97,8 +114,11 @@ def translation_warnings(
                 translation = next((t for t in item.translations if t.language == language), None)
                 if translation is None:
                     missing.append(name)
-                elif translation.stale:
+                    continue
+                if translation.stale:
                     warnings.append(_stale(path, noun, name, translation))
+                if translation.missing_numbers:
+                    warnings.append(_numbers(path, noun, name, translation))
             if missing:
                 warnings.append(_missing(topics_file.parent, noun, language, missing))
     return warnings
@@ -113,6 +133,16 @@ def _stale(path: Path, noun: str, name: str, translation: Translation) -> Proble
         said = f"the {language} text of {noun} '{name}' was written for another English text"
         then = f"bring it up to date, then set {FINGERPRINT}: {translation.current}"
     return Problem(path, translation.line, f"{said}: {then}")
+
+
+def _numbers(path: Path, noun: str, name: str, translation: Translation) -> Problem:
+    figures = ", ".join(translation.missing_numbers)
+    return Problem(
+        path,
+        translation.line,
+        f"the {NAMES[translation.language]} text of {noun} '{name}' lacks the English's "
+        f"{figures}: carry every figure and year over (written as digits; 5만 does not count)",
+    )
 
 
 def _missing(root: Path, noun: str, language: str, names: list[str]) -> Problem:

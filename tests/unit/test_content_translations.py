@@ -85,7 +85,7 @@ def test_a_brief_is_shown_in_the_readers_language_or_marked_as_english(content: 
     brief_with(
         content,
         f"ko:\n  title: 러시아에 남은 북한 노동자 수만 명\n"
-        f"  summary: 러시아에서 일하는 북한 노동자가 약 5만 명으로 추산됩니다.\n"
+        f"  summary: 러시아에서 일하는 북한 노동자가 약 50,000명으로 추산됩니다.\n"
         f"  english: {summary}\n",
     )
     result = load_library(content)
@@ -107,7 +107,8 @@ def test_a_brief_is_shown_in_the_readers_language_or_marked_as_english(content: 
 def test_a_stale_brief_translation_is_listed_at_its_own_file(content: Path) -> None:
     path = brief_with(content, "ko:\n  title: 제목\n  summary: 요약입니다.\n  english: 0\n")
     result = load_library(content)
-    [stale] = [w for w in result.warnings if "brief '2018-01-workers-in-russia'" in w.message]
+    [stale] = [w for w in result.warnings if "written for another English" in w.message]
+    assert "brief '2018-01-workers-in-russia'" in stale.message
     assert stale.path == path and "set english: " in stale.message
 
 
@@ -116,3 +117,22 @@ def test_a_new_translation_is_told_the_fingerprint_to_record(content: Path) -> N
     [new] = [w for w in result.warnings if "topic 'defectors'" in w.message]
     assert "does not say which English it renders" in new.message
     assert new.message.endswith(f"set english: {CURRENT}")
+
+
+def test_a_translation_that_loses_a_figure_or_a_year_is_listed(content: Path) -> None:
+    path = content / "briefs" / "2018-01-workers-in-russia.yaml"
+    result = load_library(content)
+    assert result.library is not None
+    english = next(b for b in result.library.briefs if b.id == "2018-01-workers-in-russia")
+    assert "50,000" in english.summary
+    current = fingerprint(english.title, english.summary)
+    lost = (
+        f"ko:\n  title: 러시아의 북한 노동자\n  summary: 약 5만 명이 일합니다.\n"
+        f"  english: {current}\n"
+    )
+    path.write_text(path.read_text(encoding="utf-8") + lost, encoding="utf-8")
+    [lacking] = [w for w in load_library(content).warnings if "lacks" in w.message]
+    assert "lacks the English's 50000" in lacking.message and lacking.path == path
+    kept = lost.replace("약 5만 명이", "약 50,000명이")
+    path.write_text(path.read_text(encoding="utf-8").replace(lost, kept), encoding="utf-8")
+    assert not [w for w in load_library(content).warnings if "lacks" in w.message]
