@@ -59,15 +59,23 @@ def _words(text: str) -> list[str]:
 
 
 def entry_texts(entry: Entry) -> list[tuple[str, str]]:
-    """The fields of an entry that hold prose, by name."""
+    """The fields of an entry that hold prose, by name, its translations' too ("ko.summary"):
+    a translation must not bring back what the English left out."""
     if isinstance(entry, Brief):
-        return [
+        english = [
             ("title", entry.title),
             ("summary", entry.summary),
             ("content_note", entry.content_note or ""),
             ("lead", entry.lead or ""),
         ]
-    return [("title", entry.title or ""), ("text", entry.text), ("act", entry.act or "")]
+    else:
+        english = [("title", entry.title or ""), ("text", entry.text), ("act", entry.act or "")]
+    translated = [
+        (f"{translation.language}.{name}", text)
+        for translation in entry.translations
+        for name, text in translation.texts
+    ]
+    return english + translated
 
 
 class Sources:

@@ -25,7 +25,7 @@ from bot.catalog.names import TopicNames
 from bot.catalog.problems import Problem
 from bot.catalog.protected import FILE_NAME, KEY_ENV, ProtectedNames, read_digests
 from bot.catalog.topics import read_topics
-from bot.catalog.translations import translation_warnings
+from bot.catalog.translations import NAMES, translated_versions, translation_warnings
 from bot.catalog.yamlsource import read_yaml
 
 log = logging.getLogger(__name__)
@@ -216,19 +216,24 @@ class _Reader:
             )
 
     def _check_size(self, fields: Fields, kind: EntryKind[E], entry: Entry) -> None:
-        size = self._measure(entry)
-        if size > self._limit:
-            fields.problem(
-                None,
-                f"{kind.name} '{entry.id}' is too long for one message: "
-                f"{size} characters, the limit is {self._limit}",
-            )
+        """Every language of the entry must fit in one message."""
+        for language, shown in [("", entry), *translated_versions(entry)]:
+            size = self._measure(shown)
+            if size > self._limit:
+                which = f" in {NAMES[language]}" if language else ""
+                fields.problem(
+                    None,
+                    f"{kind.name} '{entry.id}' is too long for one message{which}: "
+                    f"{size} characters, the limit is {self._limit}",
+                )
 
 
 def _node_text(node: Node) -> str:
-    """All the text a field holds, a list's items included."""
+    """All the text a field holds, a list's items and a translation's fields included."""
     if isinstance(node, SequenceNode):
         return " . ".join(_node_text(item) for item in node.value)
+    if isinstance(node, MappingNode):
+        return " . ".join(_node_text(value) for _, value in node.value)
     return str(node.value) if isinstance(node.value, str) else ""
 
 

@@ -94,6 +94,16 @@ def in_language(entry: T, language: str) -> tuple[T, bool]:
     return replace(entry, **texts), True
 
 
+def translated_versions(entry: Brief | Prayer) -> list[tuple[str, Brief | Prayer]]:
+    """The entry once in each language it is translated to, its fields replaced: for the
+    checks that read an entry's text (its length as sent)."""
+    versions: list[tuple[str, Brief | Prayer]] = []
+    for translation in entry.translations:
+        texts: dict[str, Any] = dict(translation.texts)
+        versions.append((translation.language, replace(entry, translations=(), **texts)))
+    return versions
+
+
 def translation_warnings(
     library: Library, topics_file: Path, located: Mapping[str, Path]
 ) -> list[Problem]:

@@ -136,3 +136,23 @@ def test_a_translation_that_loses_a_figure_or_a_year_is_listed(content: Path) ->
     kept = lost.replace("약 5만 명이", "약 50,000명이")
     path.write_text(path.read_text(encoding="utf-8").replace(lost, kept), encoding="utf-8")
     assert not [w for w in load_library(content).warnings if "lacks" in w.message]
+
+
+def test_the_safety_checks_read_the_korean_too(content: Path) -> None:
+    """An age the English left out, brought back by a translation, is found; so is a
+    translation too long for one message."""
+    from bot.catalog.findings import identifying_details
+
+    path = content / "briefs" / "2018-01-workers-in-russia.yaml"
+    aged = "ko:\n  title: 러시아의 노동자\n  summary: 27세 노동자가 50,000명 중 한 명입니다.\n"
+    path.write_text(path.read_text(encoding="utf-8") + aged, encoding="utf-8")
+    result = load_library(content)
+    assert result.library is not None
+    brief = next(b for b in result.library.briefs if b.id == "2018-01-workers-in-russia")
+    [age] = [f for f in identifying_details(brief) if f.check == "age"]
+    assert age.field == "ko.summary" and "27세" in age.message
+
+    long = "ko:\n  title: 러시아의 노동자\n  summary: " + "긴 문장입니다. " * 600 + "\n"
+    path.write_text(path.read_text(encoding="utf-8").replace(aged, long), encoding="utf-8")
+    result = load_library(content, max_rendered=lambda entry: len(getattr(entry, "summary", "")))
+    assert any("too long for one message in Korean" in p.message for p in result.problems)

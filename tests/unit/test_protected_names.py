@@ -48,6 +48,14 @@ def test_a_hangul_name_is_found_with_a_particle_attached(content: Path) -> None:
     assert problem.startswith("briefs/bad.yaml:2: 'title' contains a name on the protected list")
 
 
+def test_a_protected_name_in_a_translation_is_refused_too(content: Path) -> None:
+    add_name(content, KEY, "김미숙")
+    korean = "ko:\n  title: 붙잡힌 사람\n  summary: 김미숙은 중국에서 붙잡혔다.\n"
+    write(content, "briefs/bad.yaml", brief() + korean)
+    (problem,) = reported(load_library(content, names_key=KEY), content)
+    assert "'ko' contains a name on the protected list" in problem
+
+
 def test_a_clean_library_with_a_list_passes(content: Path) -> None:
     add_name(content, KEY, "Kim Mi-sook")
     assert load_library(content, names_key=KEY).library is not None
