@@ -86,8 +86,7 @@ class Fields:
         if not isinstance(node, MappingNode):
             self.problem(node, f"'{name}' must be a mapping of fields, not {describe(node)}")
             return None
-        inner = Fields(node, allowed, self._nested_report)
-        return inner
+        return Fields(node, allowed, self._nested_report)
 
     def _nested_report(self, line: int, message: str) -> None:
         self.failed = True

@@ -83,6 +83,11 @@ class Translation:
         return dict(self.texts).get(name)
 
 
+def translation_in(translations: tuple[Translation, ...], language: str) -> Translation | None:
+    """The translation to `language` among an entry's, if it has one."""
+    return next((t for t in translations if t.language == language), None)
+
+
 @dataclass(frozen=True)
 class Topic:
     slug: str
@@ -99,7 +104,8 @@ class Topic:
         return self._in(language, "description") or self.description
 
     def _in(self, language: str, name: str) -> str | None:
-        return next((t.text(name) for t in self.translations if t.language == language), None)
+        translation = translation_in(self.translations, language)
+        return translation.text(name) if translation else None
 
 
 @dataclass(frozen=True)

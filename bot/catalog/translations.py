@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.catalog.fields import Fields
-from bot.catalog.model import Brief, Library, Prayer, Topic, Translation
+from bot.catalog.model import Brief, Library, Prayer, Topic, Translation, translation_in
 from bot.catalog.problems import Problem
 
-T = TypeVar("T", Brief, Prayer)
+T = TypeVar("T", bound=Brief | Prayer)
 SOURCE_LANGUAGE = "en"
 
 CONTENT_LANGUAGES = ("ko",)  # besides English
@@ -87,21 +87,23 @@ def in_language(entry: T, language: str) -> tuple[T, bool]:
     otherwise the English entry comes back, for the reader to be told it is not translated)."""
     if language == SOURCE_LANGUAGE:
         return entry, True
-    translation = next((t for t in entry.translations if t.language == language), None)
+    translation = translation_in(entry.translations, language)
     if translation is None:
         return entry, False
-    texts: dict[str, Any] = dict(translation.texts)  # only fields the entry has (the reader)
-    return replace(entry, **texts), True
+    return _rendered(entry, translation), True
 
 
 def translated_versions(entry: Brief | Prayer) -> list[tuple[str, Brief | Prayer]]:
     """The entry once in each language it is translated to, its fields replaced: for the
     checks that read an entry's text (its length as sent)."""
-    versions: list[tuple[str, Brief | Prayer]] = []
-    for translation in entry.translations:
-        texts: dict[str, Any] = dict(translation.texts)
-        versions.append((translation.language, replace(entry, translations=(), **texts)))
-    return versions
+    return [(t.language, _rendered(entry, t)) for t in entry.translations]
+
+
+def _rendered(entry: T, translation: Translation) -> T:
+    """`entry` with its fields in the translation's language (the reader read only fields
+    the entry has)."""
+    texts: dict[str, Any] = dict(translation.texts)
+    return replace(entry, translations=(), **texts)
 
 
 def translation_warnings(
@@ -121,7 +123,7 @@ def translation_warnings(
             for item in items:
                 name = item.slug if isinstance(item, Topic) else item.id
                 path = topics_file if isinstance(item, Topic) else located.get(name, topics_file)
-                translation = next((t for t in item.translations if t.language == language), None)
+                translation = translation_in(item.translations, language)
                 if translation is None:
                     missing.append(name)
                     continue
