@@ -66,7 +66,7 @@ def read_brief(fields: Fields, entry_id: str | None, topics: TopicNames | None) 
         _check_plain(fields, "lead", lead)
         _check_limit(fields, "lead", lead, MAX_LEAD_WORDS)
     english = {"title": title, "summary": summary, "lead": lead, "content_note": content_note}
-    translations = _translations(fields, english)
+    translations = _translations(fields, english, tuple(s for s, _ in sources or ()))
     # A required field is None only after it reported its problem; the checks say so to mypy.
     if fields.failed or entry_id is None or title is None or summary is None:
         return None
@@ -88,11 +88,15 @@ def read_brief(fields: Fields, entry_id: str | None, topics: TopicNames | None) 
     )
 
 
-def _translations(fields: Fields, english: dict[str, str | None]) -> tuple[Translation, ...]:
+def _translations(
+    fields: Fields, english: dict[str, str | None], sources: tuple[str, ...] = ()
+) -> tuple[Translation, ...]:
     """The entry's translations, of every field its English has (an optional field the
     English leaves out is not translated either)."""
     given = {name: text for name, text in english.items() if text is not None}
-    return read_translations(fields, tuple(given), tuple(given.values()), one_line=False)
+    return read_translations(
+        fields, tuple(given), tuple(given.values()), one_line=False, sources=sources
+    )
 
 
 def read_prayer(fields: Fields, entry_id: str | None, topics: TopicNames | None) -> Prayer | None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.catalog import details
 from bot.catalog.model import Brief, Entry, Library
 from bot.catalog.rules import split_sentences
 
@@ -23,20 +24,6 @@ ACK_FILE = "acknowledged.yaml"
 RUN_WORDS = 8
 SIMILAR_SHARE = 0.6
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_NUMBER = r"(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-_AGE = re.compile(
-    rf"\b{_NUMBER}[- ]years?[- ]old\b|\baged {_NUMBER}\b|\d{{1,2}}\s?세|"
-    r"(?:열|스물|서른|마흔|쉰)[가-힣]{0,2}\s?살",
-    re.IGNORECASE,
-)
-_DAY = re.compile(
-    r"\b\d{1,2}(?:st|nd|rd|th)? (?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December)\b|\b(?:January|February|March|April|May|June|July|"
-    r"August|September|October|November|December) \d{1,2}(?:st|nd|rd|th)?\b"
-)
-_METHOD = re.compile(r"\b(escap|fled|flee|rescu|smuggl|cross|freed|extract)", re.IGNORECASE)
-_GROUP = re.compile(rf"\b{_NUMBER} (?:other|others|fellow)\b|\bgroup of {_NUMBER}\b", re.I)
-_PLACE = re.compile(r"\b(?:in|at|near|from) [A-Z][a-z]+")
 
 
 @dataclass(frozen=True)
@@ -174,15 +161,15 @@ def identifying_details(entry: Entry) -> list[Finding]:
     for name, text in entry_texts(entry):
         for sentence in split_sentences(text):
             for check, hit, why in (
-                ("age", _AGE.search(sentence), "a person's age"),
+                ("age", details.AGE.search(sentence), "a person's age"),
                 (
                     "dated-escape",
-                    _DAY.search(sentence) if _METHOD.search(sentence) else None,
+                    details.DAY.search(sentence) if details.METHOD.search(sentence) else None,
                     "an exact date beside an escape or rescue",
                 ),
                 (
                     "group-and-place",
-                    _GROUP.search(sentence) if _PLACE.search(sentence) else None,
+                    details.GROUP.search(sentence) if details.PLACE.search(sentence) else None,
                     "a small group's size with a place",
                 ),
             ):

@@ -73,7 +73,7 @@ class Translation:
     written_for: str | None  # the fingerprint the editor set; None when not given
     current: str  # the fingerprint of the English as it is now
     line: int
-    missing_numbers: tuple[str, ...] = ()  # figures of the English the translation lacks
+    missing_facts: tuple[str, ...] = ()  # figures and source names the translation lacks
 
     @property
     def stale(self) -> bool:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 
+from bot.catalog.scripture import book_problem
+
 _HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>")
 _MD_LINK = re.compile(r"\[[^\]]+\]\([^)]+\)")
 _MD_EMPHASIS = re.compile(r"(\*\*?|__?)[^\s*_][^*_]*?\1")
 _MD_HEADING = re.compile(r"(^|\n)\s*#{1,6}\s")
 _URL = re.compile(r"\b(https?://|www\.)\S+", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9가-힣])")
 _ABBREVIATIONS = re.compile(r"\b(Mr|Mrs|Ms|Dr|St|Rev|No|vs|etc|e\.g|i\.e|U\.S|U\.N|Jr|Sr)\.\s")
 _VERSE = re.compile(
     r"(?:[1-3] )?[A-Z][a-z]+(?: (?:of )?[A-Z][a-z]+)* \d{1,3}"
@@ -59,7 +61,7 @@ def sentence_count(text: str) -> int:
 def verse_problem(text: str) -> str | None:
     """A Scripture field holds a reference ("Psalm 146:7"), never the verse's words."""
     if _VERSE.fullmatch(text):
-        return None
+        return book_problem(text)
     return (
         f"verse '{text[:40]}' is not a Scripture reference; write only the reference, "
         "e.g. Psalm 146:7 or 1 John 3:17-18, never the verse's text"

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from bot.catalog.fields import Fields
 from bot.catalog.model import Brief, Library, Prayer, Topic, Translation, translation_in
 from bot.catalog.problems import Problem
+from bot.catalog.scripture import reference_in
 
 T = TypeVar("T", bound=Brief | Prayer)
 SOURCE_LANGUAGE = "en"
@@ -35,19 +36,23 @@ def fingerprint(*english: str) -> str:
 
 
 def read_translations(
-    fields: Fields, translatable: Sequence[str], english: Sequence[str], one_line: bool = True
+    fields: Fields,
+    translatable: Sequence[str],
+    english: Sequence[str],
+    one_line: bool = True,
+    sources: Sequence[str] = (),
 ) -> tuple[Translation, ...]:
     """Every language's translation of the fields `translatable` (whose English is
     `english`, in the same order): each must translate all of them. Only the title of an
-    entry is kept to one line when `one_line` is False (a summary, a prayer's text)."""
+    entry is kept to one line when `one_line` is False (a summary, a prayer's text). The
+    `sources` the English names in its text must keep their published names."""
     found = []
     for language in CONTENT_LANGUAGES:
         inner = fields.section(language, (*translatable, FINGERPRINT))
         if inner is None:
             continue
         texts = [
-            (name, inner.text(name, one_line=one_line or name == "title"))
-            for name in translatable
+            (name, inner.text(name, one_line=one_line or name == "title")) for name in translatable
         ]
         written_for = inner.text(FINGERPRINT, required=False, one_line=True)
         if inner.failed:
@@ -60,18 +65,24 @@ def read_translations(
                 written_for,
                 fingerprint(*english),
                 inner.line,
-                missing_numbers(english, [text for _, text in translated]),
+                missing_facts(english, [text for _, text in translated], sources),
             )
         )
     return tuple(found)
 
 
-def missing_numbers(english: Sequence[str], translated: Sequence[str]) -> tuple[str, ...]:
-    """The figures and years of the English that the translation does not carry, as
-    written ("1,000" and "1000" are the same figure): a translation must not lose a fact."""
-    have = Counter(_figures(" ".join(translated)))
-    wanted = Counter(_figures(" ".join(english)))
-    return tuple(sorted((wanted - have).elements()))
+def missing_facts(
+    english: Sequence[str], translated: Sequence[str], sources: Sequence[str] = ()
+) -> tuple[str, ...]:
+    """The figures and years of the English that the translation does not carry ("1,000"
+    and "1000" are the same figure), then the sources the English names that it does not
+    name as published (a Korean gloss beside the name is welcome): a translation must not
+    lose a fact, nor the reader the name to look a source up by."""
+    english_text, translated_text = " ".join(english), " ".join(translated)
+    have = Counter(_figures(translated_text))
+    wanted = Counter(_figures(english_text))
+    names = [s for s in sources if s in english_text and s not in translated_text]
+    return (*sorted((wanted - have).elements()), *names)
 
 
 def _figures(text: str) -> list[str]:
@@ -103,6 +114,8 @@ def _rendered(entry: T, translation: Translation) -> T:
     """`entry` with its fields in the translation's language (the reader read only fields
     the entry has)."""
     texts: dict[str, Any] = dict(translation.texts)
+    if isinstance(entry, Prayer) and entry.verse:
+        texts["verse"] = reference_in(entry.verse, translation.language)
     return replace(entry, translations=(), **texts)
 
 
@@ -129,8 +142,8 @@ def translation_warnings(
                     continue
                 if translation.stale:
                     warnings.append(_stale(path, noun, name, translation))
-                if translation.missing_numbers:
-                    warnings.append(_numbers(path, noun, name, translation))
+                if translation.missing_facts:
+                    warnings.append(_lacking(path, noun, name, translation))
             if missing:
                 warnings.append(_missing(topics_file.parent, noun, language, missing))
     return warnings
@@ -147,13 +160,14 @@ def _stale(path: Path, noun: str, name: str, translation: Translation) -> Proble
     return Problem(path, translation.line, f"{said}: {then}")
 
 
-def _numbers(path: Path, noun: str, name: str, translation: Translation) -> Problem:
-    figures = ", ".join(translation.missing_numbers)
+def _lacking(path: Path, noun: str, name: str, translation: Translation) -> Problem:
+    facts = ", ".join(translation.missing_facts)
     return Problem(
         path,
         translation.line,
         f"the {NAMES[translation.language]} text of {noun} '{name}' lacks the English's "
-        f"{figures}: carry every figure and year over (written as digits; 5만 does not count)",
+        f"{facts}: carry every figure and year over (written as digits; 5만 does not count) "
+        "and every source under its published name",
     )
 
 
