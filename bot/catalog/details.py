@@ -16,7 +16,8 @@ _MONTHS = "January|February|March|April|May|June|July|August|September|October|N
 
 AGE = re.compile(
     rf"\b{_NUMBER}[- ]years?[- ]old\b|\baged {_NUMBER}\b|\d{{1,2}}\s?세|"
-    r"(?:열|스물|서른|마흔|쉰)[가-힣]{0,2}\s?살",
+    r"(?:열|스물|서른|마흔|쉰)[가-힣]{0,2}\s?살|"
+    r"(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉)\s?살",
     re.IGNORECASE,
 )
 DAY = re.compile(

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -74,23 +75,42 @@ def read_translations(
 def missing_facts(
     english: Sequence[str], translated: Sequence[str], sources: Sequence[str] = ()
 ) -> tuple[str, ...]:
-    """The figures and years of the English that the translation does not carry ("1,000"
-    and "1000" are the same figure), then the sources the English names that it does not
+    """The figures and years of the English that the translation does not carry, as the
+    English writes them, then the sources the English names that the translation does not
     name as published (a Korean gloss beside the name is welcome): a translation must not
-    lose a fact, nor the reader the name to look a source up by."""
+    lose a fact, nor the reader the name to look a source up by. A figure counts by its value,
+    so "1,000" is "1000" and "12 million" is "1,200만"."""
     english_text, translated_text = " ".join(english), " ".join(translated)
-    have = Counter(_figures(translated_text))
-    wanted = Counter(_figures(english_text))
-    names = [s for s in sources if s in english_text and s not in translated_text]
-    return (*sorted((wanted - have).elements()), *names)
+    written = dict(reversed(_figures(english_text)))  # each value as the English first wrote it
+    wanted = Counter(value for value, _ in _figures(english_text))
+    lacking = wanted - Counter(value for value, _ in _figures(translated_text))
+    names = [
+        s
+        for s in sources
+        if s in english_text and s not in translated_text and not _describes_only(s)
+    ]
+    return (*sorted(written[value] for value in lacking.elements()), *names)
 
 
-def _figures(text: str) -> list[str]:
-    return [figure.replace(",", "") for figure in _FIGURE.findall(text)]
+def _figures(text: str) -> list[tuple[Decimal, str]]:
+    """Each figure in `text` by value, with how it is written."""
+    found = []
+    for match in _FIGURE.finditer(text):
+        digits, scale = match.group(1).replace(",", ""), match.group(2)
+        found.append(((Decimal(digits) * _SCALES.get(scale, 1)).normalize(), match.group(0)))
+    return found
+
+
+def _describes_only(source: str) -> bool:
+    """A source that says who spoke rather than naming them ("South Korean officials"),
+    translated like any other words."""
+    return all(word in _DESCRIPTIVE for word in source.split())
 
 
 MISSING_SHOWN = 5  # ids named in "no Korean text yet for ..."
-_FIGURE = re.compile(r"\d[\d,]*\d|\d")
+_FIGURE = re.compile(r"(\d[\d,]*\d(?:\.\d+)?|\d(?:\.\d+)?)(?:\s?(million|billion|만|억))?")
+_SCALES = {"million": 10**6, "billion": 10**9, "만": 10**4, "억": 10**8}
+_DESCRIPTIVE = {"Korean", "South", "North", "Chinese", "Japanese", "NGOs", "officials"}
 
 
 def in_language(entry: T, language: str) -> tuple[T, bool]:
@@ -166,7 +186,7 @@ def _lacking(path: Path, noun: str, name: str, translation: Translation) -> Prob
         path,
         translation.line,
         f"the {NAMES[translation.language]} text of {noun} '{name}' lacks the English's "
-        f"{facts}: carry every figure and year over (written as digits; 5만 does not count) "
+        f"{facts}: carry every figure and year over (as digits: 5만 or 50,000, not 오만) "
         "and every source under its published name",
     )
 

@@ -35,8 +35,9 @@ async def test_a_korean_client_is_welcomed_in_korean_at_first_contact(
 
     today = await telegram.say(JIMIN.chat, JIMIN, "/today")
     assert today[0]["text"].startswith("데일리 브리프 — 2026년 11월 23일 월요일\n")
-    # The library is not translated yet: each entry says it is shown in English.
-    assert "아직 번역되지 않아 영어 원문으로 보여 드립니다." in today[0]["text"]
+    # The shipped library is translated: the day's brief comes in Korean, not marked English.
+    assert "공포를 위한 처형, 2019년 보고서가 밝힌 북한의 처형" in today[0]["text"]
+    assert "아직 번역되지 않아" not in "\n".join(m["text"] for m in today)
     assert "기도 제목" in "\n".join(m["text"] for m in today)
 
     settings = await telegram.ask(JIMIN.chat, JIMIN, "/settings")

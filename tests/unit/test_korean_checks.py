@@ -79,6 +79,19 @@ def test_a_translation_must_keep_the_sources_the_english_names() -> None:
     assert missing_facts(english, [kept], sources) == ()
 
 
+def test_a_figure_counts_by_its_value_in_either_language() -> None:
+    english = ["Almost 12 million people, 65.7% of them, sent $17 million in 2019."]
+    korean = ["약 1,200만 명, 그중 65.7%가 2019년에 1,700만 달러를 보냈습니다."]
+    assert missing_facts(english, korean) == ()
+    lost = ["약 1,200만 명이 2019년에 보냈습니다."]
+    assert missing_facts(english, lost) == ("17 million", "65.7")
+
+
+def test_a_source_that_only_says_who_spoke_is_translated_like_other_words() -> None:
+    english = ["Korean NGOs estimated that most were trafficked."]
+    assert missing_facts(english, ["한국의 NGO들은 추산했습니다."], ["Korean NGOs"]) == ()
+
+
 def test_check_says_which_source_name_a_translation_lost(content: Path) -> None:
     path = content / "briefs" / "2018-01-workers-in-russia.yaml"
     named = path.read_text(encoding="utf-8").replace("A report", "A Reuters report")
@@ -89,3 +102,9 @@ def test_check_says_which_source_name_a_translation_lost(content: Path) -> None:
     assert "under its published name" in lacking.message
     path.write_text(named + ko.replace("보고서", "로이터(Reuters) 보고서"), encoding="utf-8")
     assert not [w for w in load_library(content).warnings if "lacks" in w.message]
+
+
+def test_a_young_childs_age_in_korean_words_is_found() -> None:
+    [found] = identifying_details(korean("가장 어린 아이는 아홉 살입니다."))
+    assert found.check == "age"
+    assert identifying_details(korean("모두 살아 있기를 기도합니다.")) == []
