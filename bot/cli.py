@@ -122,7 +122,9 @@ def cmd_topics(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from bot.cli_views import stats
 
-    return asyncio.run(stats(_config(args)))
+    config = _config(args)
+    with use_locale(args.language or config.language):
+        return asyncio.run(stats(config))
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -236,13 +238,13 @@ def parser() -> argparse.ArgumentParser:
         content=True,
     )
     topics = add("topics", cmd_topics, "list topics, their aliases and entry counts", content=True)
-    for view in (preview, topics):
+    stats = add("stats", cmd_stats, "show subscribers, deliveries and prayers")
+    for view in (preview, topics, stats):
         view.add_argument(
             "--language",
             choices=sorted(LANGUAGES),
             help="show it in this language (default: the config's)",
         )
-    add("stats", cmd_stats, "show subscribers, deliveries and prayers")
     backup = add("backup", cmd_backup, "copy the database consistently, even while the bot runs")
     backup.add_argument("file", type=Path, help="the new file to write (never overwritten)")
     return top

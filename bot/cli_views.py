@@ -11,6 +11,7 @@ import os
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from bot.bootstrap import ContentError, live_catalog
 from bot.catalog.findings import (
@@ -21,8 +22,9 @@ from bot.catalog.findings import (
     read_acknowledged,
 )
 from bot.catalog.loader import LoadResult
-from bot.catalog.model import Library
+from bot.catalog.model import Brief, Library, Prayer
 from bot.catalog.protected import FILE_NAME, KEY_ENV, MIN_KEY_LENGTH, add_name, normalise
+from bot.catalog.translations import in_language
 from bot.config import Config
 from bot.core.digest import compose
 from bot.core.handlers.operator import stats_reply
@@ -33,7 +35,7 @@ from bot.core.longevity import (
     longevity,
     reader_days,
 )
-from bot.core.messages import tn
+from bot.core.messages import current_locale, t, tn
 from bot.core.reply import Reply
 from bot.core.views import digest_reply, long_date, shown_title
 from bot.domain.clock import SystemClock
@@ -148,6 +150,9 @@ def protect_name(root: Path) -> int:
     return 0
 
 
+T = TypeVar("T", Brief, Prayer)
+
+
 def preview(
     config: Config, day: date | None, topics: str, platform: str = "console", days: int = 1
 ) -> int:
@@ -178,27 +183,36 @@ def follow_a_reader(
     library: Library, joined: date, days: int, follows: tuple[str, ...], max_briefs: int
 ) -> None:
     """A line per day: the briefs (a repeat marked) and the prayer point; then when the first
-    repeat comes, looking further ahead than `days` if need be."""
-    following = f", following {', '.join(follows)}" if follows else ""
-    print(f"A subscriber who joins on {long_date(joined)}{following}:")
+    repeat comes, looking further ahead than `days` if need be. In the language spoken."""
+    if follows:
+        print(
+            t("preview.follow.joins_following", date=long_date(joined), topics=", ".join(follows))
+        )
+    else:
+        print(t("preview.follow.joins", date=long_date(joined)))
     for digest, received in reader_days(library, joined, days, follows, max_briefs):
         print(f"\n{long_date(digest.day)}")
         for brief in digest.briefs:
-            again = (
-                f"  (repeat: last read {long_date(received[brief.id])})"
-                if (brief.id in received)
-                else ""
-            )
-            print(f"  brief  {brief.id}: {brief.title}{again}")
+            line = t("preview.follow.brief", id=brief.id, title=_shown(brief).title)
+            if brief.id in received:
+                line += "  " + t("preview.follow.repeat", date=long_date(received[brief.id]))
+            print(f"  {line}")
         if digest.prayer is not None:
-            print(f"  prayer {digest.prayer.id}: {digest.prayer.title or digest.prayer.text}")
+            prayer = _shown(digest.prayer)
+            title = prayer.title or prayer.text
+            print("  " + t("preview.follow.prayer", id=prayer.id, title=title))
     first = days_until_repeat(library, joined, follows, max_briefs)
     print()
     if first >= HORIZON_DAYS:
-        print(f"No repeats in the first {counted(HORIZON_DAYS, 'day')}.")
+        print(tn("preview.follow.no_repeats", HORIZON_DAYS))
     else:
-        what = "no new brief on the followed topics" if follows else "the first repeat"
-        print(f"Day {first + 1} ({long_date(joined + timedelta(days=first))}) brings {what}.")
+        key = "preview.follow.no_new_brief" if follows else "preview.follow.first_repeat"
+        print(t(key, day=first + 1, date=long_date(joined + timedelta(days=first))))
+
+
+def _shown(entry: T) -> T:
+    """The entry in the language being spoken (the English where not translated)."""
+    return in_language(entry, current_locale.get())[0]
 
 
 def topics_table(config: Config) -> int:

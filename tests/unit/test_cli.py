@@ -82,6 +82,17 @@ def test_preview_follows_one_reader_for_days_and_says_when_repeats_begin(
     assert "Day 3 (Thursday 3 December 2026) brings the first repeat." in out
 
 
+def test_preview_follows_a_reader_in_korean(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["preview", "--content", str(FIXTURE), "--date", "2026-12-01", "--days", "4"]
+    assert main([*args, "--language", "ko"]) == 0
+    out = output(capsys)
+    assert out.startswith("2026년 12월 1일 화요일에 구독을 시작한 사람:")
+    assert out.count("  기도    ") == 4 and "  브리프  " in out
+    assert "(반복: 마지막으로 읽은 날 2026년 12월 1일 화요일)" in out
+    assert "3일째(2026년 12월 3일 목요일)에 처음으로 이미 받은 브리프가 다시 나옵니다." in out
+    assert "brief" not in out.replace("-brief", "")
+
+
 def test_preview_refuses_a_number_of_days_that_is_not_one(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -180,6 +191,9 @@ def test_stats_counts_the_chats_in_the_database(
     out = output(capsys)
     assert "telegram: 2 subscribed, 1 not subscribed, 0 deactivated" in out
     assert "Asia/Seoul" in out
+    assert main(["stats", "--config", str(config), "--language", "ko"]) == 0
+    korean = output(capsys)
+    assert "Asia/Seoul" in korean and "subscribed" not in korean
 
 
 def console(config: Path, lines: str, *flags: str) -> str:
