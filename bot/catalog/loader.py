@@ -25,7 +25,7 @@ from bot.catalog.names import TopicNames
 from bot.catalog.problems import Problem
 from bot.catalog.protected import FILE_NAME, KEY_ENV, ProtectedNames, read_digests
 from bot.catalog.topics import read_topics
-from bot.catalog.translations import NAMES, translated_versions, translation_warnings
+from bot.catalog.translations import NAMES, SOURCE_LANGUAGE, translation_warnings
 from bot.catalog.yamlsource import read_yaml
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class LoadResult:
 def load_library(
     root: Path,
     *,
-    max_rendered: Callable[[Entry], int] | None = None,
+    max_rendered: Callable[[Entry, str], int] | None = None,
     limit: int = TELEGRAM_LIMIT,
     today: date | None = None,
     names_key: str | None = None,
@@ -65,6 +65,7 @@ def load_library(
     topics, names = reader.topics(root / "topics.yaml")
     briefs = reader.entries(root, BRIEF, names)
     prayers = reader.entries(root, PRAYER, names)
+    reader.search_protected_names()
     if not reader.problems:  # an empty folder, not one whose files all failed to read
         for kind, found in ((BRIEF, briefs), (PRAYER, prayers)):
             if not found:
@@ -89,10 +90,11 @@ def load_library(
 class _Reader:
     """What spans files during one load: the problems so far and where each id was first seen."""
 
-    def __init__(self, measure: Callable[[Entry], int], limit: int, today: date) -> None:
+    def __init__(self, measure: Callable[[Entry, str], int], limit: int, today: date) -> None:
         self.problems: list[Problem] = []
         self._today = today
         self._names: ProtectedNames | None = None
+        self._named: list[tuple[Path, int, str, str]] = []  # (file, line, field, text)
         self._measure = measure
         self._limit = limit
         self._first_seen: dict[str, tuple[Path, int]] = {}
@@ -100,7 +102,7 @@ class _Reader:
 
     def protect(self, root: Path, key: str | None) -> list[Problem]:
         """Arm the protected-names check; a warning when the list exists but cannot be read."""
-        digests = read_digests(root)
+        digests, first_words = read_digests(root)
         if digests and not key:
             message = (
                 "protected names were NOT checked: names are listed but "
@@ -108,8 +110,23 @@ class _Reader:
             )
             return [Problem(root / FILE_NAME, 0, message)]
         if digests and key:
-            self._names = ProtectedNames(key, digests)
+            self._names = ProtectedNames(key, digests, first_words)
         return []
+
+    def search_protected_names(self) -> None:
+        """Every field read, searched for the protected names in one pass over the library."""
+        if self._names is None:
+            return
+        for index in self._names.found_in_each([text for *_, text in self._named]):
+            path, line, name, _ = self._named[index]
+            self.problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"'{name}' contains a name on the protected list (a person at risk); "
+                    "remove it or write 'a defector', 'one woman' instead",
+                )
+            )
 
     def topics(self, path: Path) -> tuple[list[Topic], TopicNames | None]:
         if not path.is_file():
@@ -187,15 +204,11 @@ class _Reader:
     ) -> None:
         """Rules that need more than the entry: today's date, the file it lives in, the list of
         protected names."""
-        if self._names is not None:
+        if self._names is not None:  # searched all at once, by `search_protected_names`
             for name in kind.fields:
                 node = fields.node(name, required=False)
-                if node is not None and self._names.found_in(_node_text(node)):
-                    fields.problem(
-                        node,
-                        f"'{name}' contains a name on the protected list (a person at risk); "
-                        "remove it or write 'a defector', 'one woman' instead",
-                    )
+                if node is not None:
+                    self._named.append((path, line_of(node), name, _node_text(node)))
         if (
             isinstance(entry, Brief)
             and entry.date is not None
@@ -217,10 +230,10 @@ class _Reader:
 
     def _check_size(self, fields: Fields, kind: EntryKind[E], entry: Entry) -> None:
         """Every language of the entry must fit in one message."""
-        for language, shown in [("", entry), *translated_versions(entry)]:
-            size = self._measure(shown)
+        for language in (SOURCE_LANGUAGE, *(t.language for t in entry.translations)):
+            size = self._measure(entry, language)
             if size > self._limit:
-                which = f" in {NAMES[language]}" if language else ""
+                which = f" in {NAMES[language]}" if language != SOURCE_LANGUAGE else ""
                 fields.problem(
                     None,
                     f"{kind.name} '{entry.id}' is too long for one message{which}: "

@@ -101,3 +101,19 @@ def test_protect_name_without_a_key_says_how_to_set_one(
     assert main(["protect-name", "--content", str(content)]) == 1
     assert f"Set {KEY_ENV} to the editors' shared secret" in capsys.readouterr().out
     assert not (content / FILE_NAME).exists()
+
+
+def test_a_list_written_before_first_word_tags_is_still_searched_in_full(content: Path) -> None:
+    """Only names whose first word carries a listed tag are hashed in full; a list without the
+    tags (an older file) must not be skipped for lack of them."""
+    add_name(content, KEY, "Kim Mi-sook")
+    path = content / FILE_NAME
+    listed = path.read_text(encoding="utf-8")
+    assert "first_words:" in listed
+    path.write_text(listed.split("first_words:")[0], encoding="utf-8")
+    write(content, "briefs/bad.yaml", brief(summary=f"They said Kim Mi-sook fled.{WORDS}"))
+    (problem,) = reported(load_library(content, names_key=KEY), content)
+    assert "contains a name on the protected list" in problem
+    add_name(content, KEY, "Pak Chol")  # adding to such a list adds no tag it would rely on
+    assert "first_words" not in path.read_text(encoding="utf-8")
+    assert reported(load_library(content, names_key=KEY), content) == [problem]
