@@ -25,7 +25,12 @@ from bot.catalog.rules import (
     verse_problem,
     word_limit_problem,
 )
-from bot.catalog.translations import CONTENT_LANGUAGES, read_translations
+from bot.catalog.translations import (
+    CONTENT_LANGUAGES,
+    SOURCE_LANGUAGE,
+    in_language,
+    read_translations,
+)
 
 E = TypeVar("E", Brief, Prayer)
 
@@ -165,8 +170,10 @@ PRAYER: EntryKind[Prayer] = EntryKind(
 )
 
 
-def plain_length(entry: Entry) -> int:
-    """A rough size of an entry as sent, for when no renderer is given to measure it exactly."""
+def plain_length(entry: Entry, language: str = SOURCE_LANGUAGE) -> int:
+    """A rough size of an entry as sent in `language`, for when no renderer is given to
+    measure it exactly."""
+    entry, _ = in_language(entry, language)
     if isinstance(entry, Brief):
         parts = [entry.title, entry.summary, *entry.sources, entry.link or ""]
         parts += [entry.content_note or "", entry.lead or ""]

@@ -23,6 +23,7 @@ _VERSE = re.compile(
     r"(?:[1-3] )?[A-Z][a-z]+(?: (?:of )?[A-Z][a-z]+)* \d{1,3}"
     r"(?::\d{1,3}(?:[-–]\d{1,3})?(?:, ?\d{1,3}(?:[-–]\d{1,3})?)*)?"
 )
+_MARKUP_SIGNS = ("<", "[", "*", "_", "#", "://")  # one is in every match of the patterns above
 MAX_PRAYER_SENTENCES = 3
 MAX_BRIEF_TOPICS = 3
 MAX_NOTE_WORDS = 12
@@ -31,6 +32,8 @@ MAX_ACT_WORDS = 45
 
 def plain_text_problem(text: str) -> str | None:
     """Markup or a web address in text that must be plain."""
+    if not any(sign in text for sign in _MARKUP_SIGNS) and "www." not in text.lower():
+        return None  # most text: none of the characters markup needs, checked in C
     if _URL.search(text):
         return "contains a web address; put it in the brief's 'link' field instead"
     for pattern, what in (

@@ -34,6 +34,8 @@ _WORD = re.compile(r"\w+")
 _STOPWORD_LIST = """a an and are as at be but by for from had has have he her his in is it its of
 on or she that the their they this to was were which will with"""
 _STOPWORDS = frozenset(_STOPWORD_LIST.split())
+# Korean particles that follow a noun; the word before them is at least two syllables.
+_PARTICLE_LIST = "에서 으로 에게 까지 부터 처럼 은 는 이 가 을 를 의 에 로 과 와 도 만"
 _K1 = 1.2
 _B = 0.75
 MIN_PREFIX = 4  # shorter words would find too much as a beginning
@@ -43,10 +45,21 @@ MAX_TRIM = 2  # letters a word may lose to find a shorter one: "russian" finds "
 PREFIX_WEIGHT = 0.6
 
 
+_PARTICLES = sorted(_PARTICLE_LIST.split(), key=len, reverse=True)
+_HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+
+
 @lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """Fold an English plural onto its singular; other words and scripts are left alone."""
-    if len(word) <= 3 or not word.isascii():
+    """Fold an English plural onto its singular, and take the particle off a Korean word
+    (탈북민은 is 탈북민, as a reader types it); other words and scripts are left alone."""
+    if not word.isascii():
+        if _HANGUL.fullmatch(word):
+            for particle in _PARTICLES:
+                if word.endswith(particle) and len(word) - len(particle) >= MIN_PREFIX_HANGUL:
+                    return word[: -len(particle)]
+        return word
+    if len(word) <= 3:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"

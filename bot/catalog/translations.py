@@ -81,8 +81,9 @@ def missing_facts(
     lose a fact, nor the reader the name to look a source up by. A figure counts by its value,
     so "1,000" is "1000" and "12 million" is "1,200만"."""
     english_text, translated_text = " ".join(english), " ".join(translated)
-    written = dict(reversed(_figures(english_text)))  # each value as the English first wrote it
-    wanted = Counter(value for value, _ in _figures(english_text))
+    figures = _figures(english_text) if _DIGIT.search(english_text) else []
+    written = dict(reversed(figures))  # each value as the English first wrote it
+    wanted = Counter(value for value, _ in figures)
     lacking = wanted - Counter(value for value, _ in _figures(translated_text))
     names = [
         s
@@ -109,6 +110,7 @@ def _describes_only(source: str) -> bool:
 
 MISSING_SHOWN = 5  # ids named in "no Korean text yet for ..."
 _FIGURE = re.compile(r"(\d[\d,]*\d(?:\.\d+)?|\d(?:\.\d+)?)(?:\s?(million|billion|만|억))?")
+_DIGIT = re.compile(r"\d")
 _SCALES = {"million": 10**6, "billion": 10**9, "만": 10**4, "억": 10**8}
 _DESCRIPTIVE = {"Korean", "South", "North", "Chinese", "Japanese", "NGOs", "officials"}
 

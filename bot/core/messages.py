@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Final
 
@@ -154,7 +154,12 @@ def day_text(day: date, pattern_key: str, locale: str | None = None) -> str:
     The pattern is a message so that each language orders the day, month and weekday its own
     way; Babel supplies the names. `locale` defaults to the current one (English unless set).
     """
-    locale = locale or current_locale.get()
+    return _day_text(day, pattern_key, locale or current_locale.get())
+
+
+@lru_cache(maxsize=8192)
+def _day_text(day: date, pattern_key: str, locale: str) -> str:
+    """Kept: checking a library formats the same few thousand dates again and again."""
     with use_locale(locale):
         pattern = t(pattern_key)
     return format_date(day, pattern, locale=_babel_locale(locale))

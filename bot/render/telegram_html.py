@@ -36,6 +36,11 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def escaped_at_most(text: str) -> int:
+    """The most `text` can count once escaped as a message's text (&amp; adds four)."""
+    return utf16_length(text) + 4 * text.count("&") + 3 * (text.count("<") + text.count(">"))
+
+
 def render(reply: Reply, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """The message texts for `reply`, in order; buttons belong on the last one."""
     return pack(reply.parts, format_part, limit, measure=utf16_length)

@@ -246,5 +246,7 @@ def test_a_search_in_korean_finds_translated_entries_and_korean_topic_titles() -
     )
     assert ids(shelf.search("송금")) == ["money"]  # a word inside a Hangul compound
     assert ids(shelf.search("돈이")) == ["money"]
+    # 탈북민의: the particle is not the word, in the text or the query; 탈북 (escape) ranks after
+    assert ids(shelf.search("탈북민"))[0] == ids(shelf.search("탈북민은"))[0] == "money"
     assert ids(shelf.search("탈출")) == ["fled"]  # by its topic's Korean title
     assert ids(shelf.search("money")) == ["money"]  # the English still counts

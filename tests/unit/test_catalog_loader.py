@@ -282,7 +282,7 @@ def test_a_bad_prayer_is_reported_at_its_line(
 
 
 def test_the_size_of_an_entry_is_measured_by_the_renderer_when_given(content: Path) -> None:
-    def rendered(entry: object) -> int:
+    def rendered(entry: object, language: str) -> int:
         return 5000 if entry.id == "pray-defectors-new-life" else 10
 
     result = load_library(content, max_rendered=rendered, limit=4096)

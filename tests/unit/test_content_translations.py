@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.catalog.entries import plain_length
 from bot.catalog.loader import load_library
 from bot.catalog.translations import fingerprint
 
@@ -161,8 +162,9 @@ def test_the_safety_checks_read_the_korean_too(content: Path) -> None:
 
     long = "ko:\n  title: 러시아의 노동자\n  summary: " + "긴 문장입니다. " * 600 + "\n"
     path.write_text(path.read_text(encoding="utf-8").replace(aged, long), encoding="utf-8")
-    result = load_library(content, max_rendered=lambda entry: len(getattr(entry, "summary", "")))
+    result = load_library(content, max_rendered=plain_length)
     assert any("too long for one message in Korean" in p.message for p in result.problems)
+    assert not any("too long for one message:" in p.message for p in result.problems)
 
 
 def test_every_shipped_entry_has_a_current_korean_text_that_keeps_its_facts() -> None:

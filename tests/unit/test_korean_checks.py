@@ -108,3 +108,16 @@ def test_a_young_childs_age_in_korean_words_is_found() -> None:
     [found] = identifying_details(korean("가장 어린 아이는 아홉 살입니다."))
     assert found.check == "age"
     assert identifying_details(korean("모두 살아 있기를 기도합니다.")) == []
+
+
+def test_a_korean_word_is_searched_without_its_particle() -> None:
+    from bot.catalog.search import stem
+
+    assert [stem(w) for w in ("탈북민은", "송금액을", "장마당에서", "러시아로")] == [
+        "탈북민",
+        "송금액",
+        "장마당",
+        "러시아",
+    ]
+    kept = ("도로", "국가", "아이")  # a particle would leave one syllable: part of the word
+    assert [stem(w) for w in kept] == list(kept)
