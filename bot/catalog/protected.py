@@ -141,10 +141,9 @@ def _candidates(words: list[str], start: int) -> Iterator[str]:
 
 
 def _start(word: str) -> str:
-    """What a first word's tag is taken of: its first three letters, or in Hangul its first
-    two syllables (a particle may follow a name: 김미숙은 begins as 김미숙 does). Few
-    distinct starts means few tags to compute; the full hash decides."""
-    return word[:2] if "\uac00" <= word[0] <= "\ud7a3" else word[:3]
+    """What a first word's tag is taken of: the word, or in Hangul its first two syllables
+    (a particle may follow a name: 김미숙은 begins as 김미숙 does)."""
+    return word[:2] if "\uac00" <= word[0] <= "\ud7a3" else word
 
 
 def _hangul_prefixes(word: str) -> Iterator[str]:
