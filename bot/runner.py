@@ -14,6 +14,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
+from pathlib import Path
 
 from bot.adapters.console import CONSOLE, CONSOLE_USER, Console, ConsoleSender
 from bot.adapters.errors import StartupError
@@ -32,8 +33,11 @@ from bot.monitoring.metrics import Metrics
 from bot.monitoring.readiness import Readiness
 from bot.platforms import Running, enabled_platforms
 from bot.store import StoreError
+from bot.store.sender_lock import CHECK_SECONDS, SenderLock
 
 log = logging.getLogger(__name__)
+
+TAKEOVER_PAUSE_SECONDS = 1.0  # the platforms' rate windows are one second long
 
 
 def _fail(lines: list[str] | str) -> int:
@@ -170,6 +174,43 @@ async def wait_for_stop(unhealthy: asyncio.Event) -> bool:
             loop.remove_signal_handler(sig)
 
 
+async def _hold_sender_lock(lock: SenderLock, services: Services, config: Config) -> bool:
+    """Take the database's sender lock, standing by while another process holds it (its
+    health is served meanwhile; it is not ready); False if stopped before taking it."""
+    if lock.try_acquire():
+        return True
+    log.info(
+        "another briefbot process delivers from %s; standing by to take over when it stops",
+        config.database,
+    )
+    async with monitoring(services, config, {}, Metrics(services.catalog, {})):
+        if not await stand_by(lock):
+            return False
+    log.info("the process that delivered stopped; taking over")
+    # What it sent in its last second still counts against the token's budget (and a chat's
+    # one message a second): wait that second out rather than meet it with a burst of 429s.
+    await asyncio.sleep(TAKEOVER_PAUSE_SECONDS)
+    return True
+
+
+async def stand_by(lock: SenderLock) -> bool:
+    """Try the lock every `CHECK_SECONDS` until it is ours (True) or SIGINT/SIGTERM (False)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        while not lock.try_acquire():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), CHECK_SECONDS)
+            if stop.is_set():
+                return False
+        return True
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
 async def run_bot(config: Config) -> int:
     """Run every enabled platform, the delivery engine and its tick until SIGINT/SIGTERM."""
     platforms = enabled_platforms(config)
@@ -190,6 +231,10 @@ async def run_bot(config: Config) -> int:
             open_services(config, platforms=[p.name for p in platforms]) as services,
             contextlib.AsyncExitStack() as stack,
         ):
+            lock = SenderLock(Path(config.database))
+            if not await _hold_sender_lock(lock, services, config):
+                return 0  # stopped while standing by
+            stack.callback(lock.release)  # registered first: released after everything stops
             core = BriefBot(services)
             running = {
                 p.name: await p.launch(core, p.token or "", config, stack) for p in platforms
