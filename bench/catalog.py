@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import accumulate
 from pathlib import Path
 
@@ -56,25 +56,14 @@ Amnesty International, Radio Free Asia, The Guardian"""
 KOREAN_WORDS = """북한 탈북민 탈북자 국경 중국 러시아 노동자 송금 송금액 브로커 교회 기도 제재 처형
 수용소 인신매매 여성 신부 밀수 난민 식량 장마당 라디오 성경 경찰 경비대 두만강 압록강 서울 통일부
 보고서 인권 가족 은신처 강제송환 해외파견 외화벌이 감시 카메라 철조망 영양실조 구호 선교사"""
-KOREAN_ENDINGS = (
-    "",
-    "",
-    "은",
-    "는",
-    "이",
-    "가",
-    "을",
-    "를",
-    "의",
-    "에서",
-    "으로",
-    "과",
-    "와",
-    "도",
-)
-KOREAN_FILLER = "그리고 그러나 또한 이 그 여러 많은 함께 다시 아직 이미 매우".split()
+PARTICLES = "은 는 이 가 을 를 의 에서 으로 과 와 도"
+KOREAN_ENDINGS = ("", "", *PARTICLES.split())  # a bare word twice as often as any particle
+FILLER_KOREAN = "그리고 그러나 또한 이 그 여러 많은 함께 다시 아직 이미 매우"
+KOREAN_FILLER = tuple(FILLER_KOREAN.split())
 NAMES_KEY = "bench-key-0123456789abcdef"
 PROTECTED = ("Kim Min-ji", "Pak Song-il", "Ri Hyang")  # invented: the check runs, finds none
+LATIN_SYLLABLES = [c + v for c in "bdghjklmnprstw" for v in ("a", "e", "i", "o", "u", "ae")]
+HANGUL_SYLLABLES = list("가나다라마바사아자차카타파하거너더러머버서어저처고노도로모보소오조초")
 TOPICS = tuple(TOPIC_SLUGS.split())
 KOREAN = tuple(KOREAN_WORDS.split())
 DOMAIN = tuple(DOMAIN_WORDS.split())
@@ -85,35 +74,36 @@ SEED = 20190614
 
 
 class Words:
-    """A Zipf-distributed vocabulary: a few very common words, a long tail of rare ones."""
+    """A Zipf-distributed vocabulary: a few very common words, a long tail of rare ones.
 
-    def __init__(self, rng: random.Random) -> None:
-        syllables = [c + v for c in "bdghjklmnprstw" for v in ("a", "e", "i", "o", "u", "ae")]
-        tail = {"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(6000)}
-        self.words = [*FILLER, *DOMAIN, *sorted(tail)]
+    Korean words come with the particle that follows them in running text (탈북민은,
+    송금액을), so a search must find a word inside a longer one."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        common: tuple[str, ...] = (*FILLER, *DOMAIN),
+        syllables: Sequence[str] = LATIN_SYLLABLES,
+        longest: int = 4,
+        rare: int = 6000,
+        endings: tuple[str, ...] = (),
+    ) -> None:
+        tail = {"".join(rng.choices(syllables, k=rng.randint(2, longest))) for _ in range(rare)}
+        self.words = [*common, *sorted(tail)]
         weights = [1 / (rank + 1) for rank in range(len(self.words))]
         self._cumulative = list(accumulate(weights))
-        self._rng = rng
-
-    def take(self, count: int) -> list[str]:
-        return self._rng.choices(self.words, cum_weights=self._cumulative, k=count)
-
-
-class KoreanWords:
-    """Korean text: the same Zipf shape, words with the particles that follow them in
-    running text (탈북민은, 송금액을), so a search must find a word inside a longer one."""
-
-    def __init__(self, rng: random.Random) -> None:
-        syllables = "가나다라마바사아자차카타파하거너더러머버서어저처고노도로모보소오조초"
-        tail = {"".join(rng.choices(syllables, k=rng.randint(2, 3))) for _ in range(4000)}
-        self.words = [*KOREAN_FILLER, *KOREAN, *sorted(tail)]
-        weights = [1 / (rank + 1) for rank in range(len(self.words))]
-        self._cumulative = list(accumulate(weights))
+        self._endings = endings
         self._rng = rng
 
     def take(self, count: int) -> list[str]:
         chosen = self._rng.choices(self.words, cum_weights=self._cumulative, k=count)
-        return [word + self._rng.choice(KOREAN_ENDINGS) for word in chosen]
+        if not self._endings:
+            return chosen
+        return [word + self._rng.choice(self._endings) for word in chosen]
+
+
+def korean_words(rng: random.Random) -> Words:
+    return Words(rng, (*KOREAN_FILLER, *KOREAN), HANGUL_SYLLABLES, 3, 4000, KOREAN_ENDINGS)
 
 
 def korean_block(indent: str, fields: dict[str, str], english: list[str]) -> str:
@@ -125,7 +115,7 @@ def korean_block(indent: str, fields: dict[str, str], english: list[str]) -> str
     return "".join(lines)
 
 
-def write_library(root: Path, rng: random.Random, words: Words, korean: KoreanWords) -> list[Path]:
+def write_library(root: Path, rng: random.Random, words: Words, korean: Words) -> list[Path]:
     (root / "briefs" / "roundups").mkdir(parents=True)
     (root / "prayers").mkdir()
     (root / "topics.yaml").write_text("".join(_topic(slug, korean) for slug in TOPICS))
@@ -147,7 +137,7 @@ def write_library(root: Path, rng: random.Random, words: Words, korean: KoreanWo
     return sorted(root.rglob("*.yaml"))
 
 
-def _topic(slug: str, korean: KoreanWords) -> str:
+def _topic(slug: str, korean: Words) -> str:
     title = slug.replace("-", " ").capitalize()
     description = f"Everything about {slug.replace('-', ' ')} in North Korea."
     ko = {"title": " ".join(korean.take(2)), "description": " ".join(korean.take(8)) + "."}
@@ -158,7 +148,7 @@ def _topic(slug: str, korean: KoreanWords) -> str:
     )
 
 
-def _brief(number: int, rng: random.Random, words: Words, korean: KoreanWords) -> str:
+def _brief(number: int, rng: random.Random, words: Words, korean: Words) -> str:
     year, month, day = rng.randint(2010, 2024), rng.randint(1, 12), rng.randint(1, 28)
     date = rng.choice([f"{year}", f"{year}-{month:02d}", f"{year}-{month:02d}-{day:02d}"])
     summary = words.take(rng.randint(50, 110))
@@ -188,7 +178,7 @@ def _brief(number: int, rng: random.Random, words: Words, korean: KoreanWords) -
     return text + korean_block("", ko, [title, " ".join(summary)])
 
 
-def _prayer(number: int, slug: str, rng: random.Random, words: Words, korean: KoreanWords) -> str:
+def _prayer(number: int, slug: str, rng: random.Random, words: Words, korean: Words) -> str:
     title = " ".join(words.take(3)).capitalize()
     text = " ".join(words.take(rng.randint(15, 40))).capitalize() + "."
     ko = {"title": " ".join(korean.take(3)), "text": " ".join(korean.take(rng.randint(12, 30)))}
@@ -251,7 +241,7 @@ def search_queries(rng: random.Random, words: Words, count: int) -> list[str]:
     return queries
 
 
-def korean_queries(rng: random.Random, korean: KoreanWords, count: int) -> list[str]:
+def korean_queries(rng: random.Random, korean: Words, count: int) -> list[str]:
     """1-3 Korean words as readers type them: bare words, words with a particle, and parts
     of compounds (송금 finds 송금액)."""
     queries = []
@@ -266,7 +256,7 @@ def korean_queries(rng: random.Random, korean: KoreanWords, count: int) -> list[
 
 def main() -> None:
     rng = random.Random(SEED)
-    words, korean = Words(rng), KoreanWords(rng)
+    words, korean = Words(rng), korean_words(rng)
     os.environ[KEY_ENV] = NAMES_KEY  # the protected-names check runs, as in production
     with tempfile.TemporaryDirectory(prefix="briefbot-bench-") as folder:
         root = Path(folder) / "content"
