@@ -109,3 +109,13 @@ async def test_the_topic_list_is_in_korean_with_english_commands(telegram: Teleg
     [listing] = await telegram.say(JIMIN.chat, JIMIN, "/topics")
     assert listing["text"].startswith("주제\n탈북과 탈출 — /topic defectors (브리프 ")
     assert ("탈북과 탈출", f"topic:{key_of('defectors')}") in buttons(listing)
+
+
+async def test_a_korean_search_finds_and_shows_entries_in_korean(telegram: TelegramBot) -> None:
+    [results] = await telegram.say(JIMIN.chat, JIMIN, "/search 송금액")
+    text = results["text"]
+    assert text.startswith("“송금액” 검색 결과\n")
+    assert "해외의 친척이 보낸 돈이 북한 가족의 삶을 바꿀 수 있다" in text  # a Korean title
+    assert "Money from relatives abroad" not in text and "아직 번역되지 않아" not in text
+    labels = [label for label, _ in buttons(results)]
+    assert labels and all("Money" not in label for label in labels)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from bot.catalog.keys import key_of
 from bot.catalog.model import Brief, Entry
+from bot.catalog.translations import in_language
 from bot.core.context import Context
-from bot.core.messages import t
+from bot.core.messages import current_locale, t
 from bot.core.reply import (
     Button,
     Heading,
@@ -33,6 +34,7 @@ LABEL = 40
 
 
 def open_button(number: int, entry: Entry) -> Button:
+    entry, _ = in_language(entry, current_locale.get())
     title = entry.title if isinstance(entry, Brief) else entry.title or t("search.kind.prayer")
     label = title if len(title) <= LABEL else title[: LABEL - 1].rstrip() + "…"
     return Button(t("button.open", number=number, title=label), OPEN_ACTION + key_of(entry.id))
@@ -59,7 +61,8 @@ async def _search_page(ctx: Context, query: str, start: int) -> Reply:
     parts: list[Part] = [Heading(t("search.title", query=query[:60]))]
     day = await ctx.today()
     for number, hit in enumerate(page, start + 1):
-        entry = hit.entry
+        entry, translated = in_language(hit.entry, current_locale.get())
+        untranslated = [] if translated else [Meta(t("entry.untranslated"))]
         if isinstance(entry, Brief):
             label = age_label(entry, day, ctx.settings.archive_after_months)
             parts += [
@@ -67,12 +70,13 @@ async def _search_page(ctx: Context, query: str, start: int) -> Reply:
                 *([Kicker(label)] if label else []),
                 Heading(f"{number}. {entry.title}"),
                 Meta(f"{t('search.kind.brief')} · {brief_date(entry)}"),
+                *untranslated,
                 Paragraph(_snippet(entry.summary)),
             ]
         else:
             title = entry.title or t("search.kind.prayer")
-            parts += [Separator(), Heading(f"{number}. {title}")]
-            parts += [Meta(t("search.kind.prayer")), Paragraph(_snippet(entry.text))]
+            parts += [Separator(), Heading(f"{number}. {title}"), Meta(t("search.kind.prayer"))]
+            parts += [*untranslated, Paragraph(_snippet(entry.text))]
     buttons = [(open_button(n, hit.entry),) for n, hit in enumerate(page, start + 1)]
     more = f"{SEARCH_ACTION}{start + PAGE}:{query}"
     if len(hits) > start + PAGE and len(more.encode()) <= BUTTON_DATA_BYTES:
