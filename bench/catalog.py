@@ -230,11 +230,19 @@ def topic_queries(rng: random.Random, count: int) -> list[str]:
     return [rng.choice(forms)(rng.choice(TOPICS)) for _ in range(count)]
 
 
-def search_queries(rng: random.Random, words: Words, count: int) -> list[str]:
+def search_queries(
+    rng: random.Random,
+    words: Words,
+    count: int,
+    domain: tuple[str, ...] = DOMAIN,
+    share: float = 0.5,
+) -> list[str]:
+    """1-3 words as readers type them, `share` of them North Korea words; in Korean, words
+    with or without a particle."""
     queries = []
     for _ in range(count):
         picked = [
-            rng.choice(DOMAIN) if rng.random() < 0.5 else words.take(1)[0]
+            rng.choice(domain) if rng.random() < share else words.take(1)[0]
             for _ in range(rng.randint(1, 3))
         ]
         queries.append(" ".join(picked))
@@ -242,16 +250,8 @@ def search_queries(rng: random.Random, words: Words, count: int) -> list[str]:
 
 
 def korean_queries(rng: random.Random, korean: Words, count: int) -> list[str]:
-    """1-3 Korean words as readers type them: bare words, words with a particle, and parts
-    of compounds (송금 finds 송금액)."""
-    queries = []
-    for _ in range(count):
-        picked = [
-            rng.choice(KOREAN) if rng.random() < 0.6 else korean.take(1)[0]
-            for _ in range(rng.randint(1, 3))
-        ]
-        queries.append(" ".join(picked))
-    return [*queries, "송금", "탈북", "북한 인권"]
+    """Korean queries, and parts of compounds (송금 finds 송금액)."""
+    return [*search_queries(rng, korean, count, KOREAN, 0.6), "송금", "탈북", "북한 인권"]
 
 
 def main() -> None:
