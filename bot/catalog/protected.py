@@ -88,12 +88,6 @@ class ProtectedNames:
             chosen = [i for i, text in enumerate(folded) if any(p in text for p in starting)]
         return [index for index in chosen if self._names_in(folded[index])]
 
-    def found_in(self, text: str) -> bool:
-        """Whether any protected name occurs in `text`."""
-        if not self.digests:
-            return False
-        return bool(self.found_in_each([text]))
-
     def _names_in(self, folded: str) -> bool:
         if self.first_words and not self._may_name((folded,)):
             return False
