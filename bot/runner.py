@@ -139,7 +139,11 @@ async def deliver_before_exit(engine: DeliveryEngine, timeout: float = 30.0) -> 
 
 @contextlib.asynccontextmanager
 async def monitoring(
-    services: Services, config: Config, running: dict[str, Running], metrics: Metrics
+    services: Services,
+    config: Config,
+    running: dict[str, Running],
+    metrics: Metrics,
+    standing_by: bool = False,
 ) -> AsyncIterator[None]:
     """Serve /healthz, /readyz and /metrics for the duration of the block, if enabled."""
     settings = config.monitoring
@@ -151,6 +155,7 @@ async def monitoring(
         {name: platform.connected for name, platform in running.items()},
         lambda: metrics.last_tick_monotonic,
         config.delivery.tick_seconds,
+        standing_by,
     )
     listener = MonitoringListener(readiness, metrics, services.store, services.outbox)
     async with listener.serving(settings.listen, settings.port):
@@ -183,7 +188,7 @@ async def _hold_sender_lock(lock: SenderLock, services: Services, config: Config
         "another briefbot process delivers from %s; standing by to take over when it stops",
         config.database,
     )
-    async with monitoring(services, config, {}, Metrics(services.catalog, {})):
+    async with monitoring(services, config, {}, Metrics(services.catalog, {}), standing_by=True):
         if not await stand_by(lock):
             return False
     log.info("the process that delivered stopped; taking over")

@@ -35,10 +35,13 @@ class Readiness:
         connected: Mapping[str, Callable[[], bool]],
         last_tick: Callable[[], float | None],
         tick_seconds: float,
+        standing_by: bool = False,
     ) -> None:
         """`connected` maps each platform to whether it is connected now; `last_tick` gives
         the monotonic time of the last good tick. A tick interval longer than a minute (a
-        setting) moves the age limit with it."""
+        setting) moves the age limit with it. A process `standing_by` for the one that
+        delivers is healthy but never ready: a load balancer must not send it traffic."""
+        self._standing_by = standing_by
         self._store = store
         self._connected = connected
         self._last_tick = last_tick
@@ -50,6 +53,9 @@ class Readiness:
 
     async def ready(self) -> Verdict:
         reasons = [problem] if (problem := await self._database()) else []
+        if self._standing_by:
+            reasons.append("standing by: another process delivers from this database")
+            return Verdict(False, tuple(reasons))
         reasons += [f"{name} is not connected" for name, up in self._connected.items() if not up()]
         last = self._last_tick()
         if last is None:

@@ -13,11 +13,13 @@ import signal
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from tests.e2e.delivery_helpers import digest_counts
-from tests.e2e.delivery_process import BotProcess, write_config
+from tests.e2e.delivery_process import BotProcess, free_port, write_config
 from tests.e2e.test_delivery_crash import CONCURRENCY, TOKEN, subscribers_due_now
+from tests.e2e.test_monitoring import get, until
 from tests.fakes.telegram_api import FakeBotApi
 
 pytestmark = pytest.mark.timing  # real rates, SIGKILL and a takeover
@@ -30,6 +32,14 @@ TAKING_OVER = "taking over"
 async def api() -> AsyncIterator[FakeBotApi]:
     async with FakeBotApi(TOKEN, global_rate=30, per_chat_rate=1) as api:
         yield api
+
+
+async def answers(session: aiohttp.ClientSession, url: str) -> bool:
+    try:
+        await get(session, url)
+    except aiohttp.ClientConnectionError:
+        return False  # not listening yet
+    return True
 
 
 async def logged(process: BotProcess, text: str, timeout: float) -> None:
@@ -45,11 +55,25 @@ async def test_a_second_process_stands_by_and_the_limit_holds(
 ) -> None:
     config = write_config(tmp_path, api, tick_seconds=1)  # the shipped limits otherwise
     chat_ids = await subscribers_due_now(tmp_path / "bot.sqlite3", 240)
+    port = free_port()  # the second process's own health port, on the same database
+    (tmp_path / "second").mkdir()
+    monitored = {"monitoring": {"enabled": True, "port": port}}
+    second_config = write_config(
+        tmp_path / "second", api, tmp_path / "bot.sqlite3", monitored, tick_seconds=1
+    )
 
     first = processes(config)
     await logged(first, "running on telegram", timeout=20)
-    second = processes(config)
+    second = processes(second_config)
     await logged(second, STANDING_BY, timeout=20)
+    async with aiohttp.ClientSession() as session:
+        base = f"http://127.0.0.1:{port}"
+        await until(lambda: answers(session, f"{base}/healthz"))
+        assert await get(session, f"{base}/healthz") == (200, "ok\n")
+        assert await get(session, f"{base}/readyz") == (
+            503,
+            "standing by: another process delivers from this database\n",
+        )
 
     def everyone_served() -> bool:
         return all(digest_counts(api, chat_ids).values())

@@ -48,3 +48,11 @@ async def test_a_long_tick_interval_moves_the_age_limit() -> None:
     an_hour_ago = time.monotonic() - 3000
     readiness = Readiness(Store(), {}, lambda: an_hour_ago, 3600)
     assert (await readiness.ready()).ok
+
+
+async def test_a_process_standing_by_is_healthy_but_never_ready() -> None:
+    readiness = Readiness(Store(), {}, time.monotonic, 60, standing_by=True)
+    assert (await readiness.health()).ok
+    verdict = await readiness.ready()
+    assert not verdict.ok
+    assert verdict.text() == "standing by: another process delivers from this database\n"
