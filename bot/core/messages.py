@@ -28,13 +28,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Final
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -155,6 +155,15 @@ def day_text(day: date, pattern_key: str, locale: str | None = None) -> str:
     way; Babel supplies the names. `locale` defaults to the current one (English unless set).
     """
     return _day_text(day, pattern_key, locale or current_locale.get())
+
+
+def clock_text(moment: time, locale: str | None = None) -> str:
+    """A time of day as readers write it: "07:30" in English, "오전 7:30" in Korean (the
+    pattern is the catalog's `time.clock`, Babel supplies 오전 and 오후)."""
+    locale = locale or current_locale.get()
+    with use_locale(locale):
+        pattern = t("time.clock")
+    return format_time(moment, pattern, locale=_babel_locale(locale))
 
 
 @lru_cache(maxsize=8192)

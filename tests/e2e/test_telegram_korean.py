@@ -26,11 +26,11 @@ async def test_a_korean_client_is_welcomed_in_korean_at_first_contact(
     assert await telegram.chat(JIMIN.chat) is None  # reading stores nothing
 
     subscribed = await telegram.ask(JIMIN.chat, JIMIN, "/subscribe 07:30")
-    assert subscribed.startswith("구독했습니다. 매일 07:30(UTC)에 브리프가 도착합니다.")
+    assert subscribed.startswith("구독했습니다. 매일 오전 7:30(UTC)에 브리프가 도착합니다.")
     chat = await telegram.chat(JIMIN.chat)
     assert chat is not None and chat.language == "ko"
     assert await telegram.ask(JIMIN.chat, JIMIN, "/time 오후 7시 30분") == (
-        "받는 시각을 19:30(UTC)으로 정했습니다.\n다음 브리프: 11월 23일 (월) 19:30 UTC."
+        "받는 시각을 오후 7:30(UTC)으로 정했습니다.\n다음 브리프: 11월 23일 (월) 오후 7:30 UTC."
     )
 
     today = await telegram.say(JIMIN.chat, JIMIN, "/today")

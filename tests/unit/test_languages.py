@@ -78,3 +78,15 @@ def test_a_platform_hint_maps_onto_what_the_bot_speaks(hint, expected) -> None:
 )
 def test_a_reader_may_name_a_language_as_they_say_it(text, expected) -> None:
     assert named(text) == expected
+
+
+def test_times_of_day_read_naturally_in_each_language() -> None:
+    from datetime import time
+
+    from bot.core.messages import clock_text
+
+    assert [clock_text(time(h, m), "en") for h, m in ((7, 30), (19, 5))] == ["07:30", "19:05"]
+    assert [clock_text(time(h, m), "ko") for h, m in ((7, 30), (19, 5))] == [
+        "오전 7:30",
+        "오후 7:05",
+    ]

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.core.context import Context
 from bot.core.handlers.reading import topic_title
 from bot.core.languages import LANGUAGES
-from bot.core.messages import current_locale, day_text, t
+from bot.core.messages import clock_text, current_locale, day_text, t
 from bot.core.places.lookup import utc_offset
 from bot.core.reply import Button, Heading, Meta, Paragraph, Part, Reply, text_reply
 from bot.core.timeparse import (
@@ -49,7 +49,7 @@ def _when(instant: datetime, chat: ChatRecord) -> str:
     return t(
         "when",
         date=day_text(local.date(), "date.short"),
-        time=f"{local:%H:%M}",
+        time=clock_text(local.time()),
         zone=chat.timezone,
     )
 
@@ -74,13 +74,13 @@ async def subscribe(ctx: Context, args: str) -> Reply:
     chat = await ctx.ensure_chat()
     if chat.subscribed and (when is None or when == chat.delivery_time):
         return text_reply(
-            t("subscribed.already", time=f"{chat.delivery_time:%H:%M}", zone=chat.timezone),
+            t("subscribed.already", time=clock_text(chat.delivery_time), zone=chat.timezone),
             t("subscribed.hint"),
         )
     if chat.subscribed:
         chat = await _save(ctx, chat, delivery_time=when)
         return _confirm(
-            chat, t("time.set", time=f"{chat.delivery_time:%H:%M}", zone=chat.timezone)
+            chat, t("time.set", time=clock_text(chat.delivery_time), zone=chat.timezone)
         )
     chat = await _save(
         ctx,
@@ -91,7 +91,7 @@ async def subscribe(ctx: Context, args: str) -> Reply:
     )
     assert chat.next_due_utc is not None
     done = (
-        t("subscribed", time=f"{chat.delivery_time:%H:%M}", zone=chat.timezone),
+        t("subscribed", time=clock_text(chat.delivery_time), zone=chat.timezone),
         t("subscribed.next", when=_when(chat.next_due_utc, chat)),
     )
     if chat.timezone != ctx.settings.default_timezone:
@@ -127,7 +127,7 @@ async def set_time(ctx: Context, args: str) -> Reply:
     except TimeFormatError as error:
         return text_reply(str(error))
     chat = await _save(ctx, await ctx.ensure_chat(), delivery_time=when)
-    return _confirm(chat, t("time.set", time=f"{when:%H:%M}", zone=chat.timezone))
+    return _confirm(chat, t("time.set", time=clock_text(when), zone=chat.timezone))
 
 
 async def set_timezone(ctx: Context, args: str) -> Reply:
@@ -161,7 +161,7 @@ async def choose_timezone(ctx: Context, zone: str) -> Reply:
 
 async def _set_zone(ctx: Context, zone: str, place: str) -> Reply:
     chat = await _save(ctx, await ctx.ensure_chat(), timezone=zone)
-    time_ = f"{chat.delivery_time:%H:%M}"
+    time_ = clock_text(chat.delivery_time)
     sentence = (
         t("zone.set.place", zone=zone, place=place, time=time_)
         if place
@@ -179,8 +179,8 @@ def _zone_button(ctx: Context, zone: str) -> Button:
     """A zone with its clock now, so the reader recognises their own; a fixed zone says so."""
     if zone.startswith("Etc/"):
         return Button(t("zone.button.fixed", zone=zone), TIMEZONE_ACTION + zone)
-    local = ctx.now.astimezone(ZoneInfo(zone))
-    return Button(t("zone.button", zone=zone, time=f"{local:%H:%M}"), TIMEZONE_ACTION + zone)
+    local = ctx.now.astimezone(ZoneInfo(zone)).time()
+    return Button(t("zone.button", zone=zone, time=clock_text(local)), TIMEZONE_ACTION + zone)
 
 
 def _unknown_zone(text: str, suggestions: Sequence[str]) -> Reply:
@@ -213,7 +213,7 @@ async def settings(ctx: Context, args: str) -> Reply:
     if chat is not None:
         time_, zone = chat.delivery_time, chat.timezone
     parts += [
-        Paragraph(t("settings.time", time=f"{time_:%H:%M}")),
+        Paragraph(t("settings.time", time=clock_text(time_))),
         Paragraph(t("settings.zone", zone=zone)),
     ]
     if chat and chat.topics:

@@ -6,7 +6,7 @@ from collections import Counter
 
 from bot.core.context import Context
 from bot.core.handlers import reading
-from bot.core.messages import t
+from bot.core.messages import clock_text, t
 from bot.core.reply import Button, Heading, Meta, Paragraph, Reply
 from bot.core.views import library_counts
 
@@ -20,7 +20,7 @@ async def start(ctx: Context, args: str) -> Reply:
         return await reading.topic(ctx, payload.removeprefix(DEEP_LINK_TOPIC))
     chat = await ctx.chat()
     if chat is not None and chat.subscribed:
-        when = t("welcome.subscribed", time=f"{chat.delivery_time:%H:%M}", zone=chat.timezone)
+        when = t("welcome.subscribed", time=clock_text(chat.delivery_time), zone=chat.timezone)
         parts = (Heading(t("welcome.title")), Paragraph(t("welcome.body")), Paragraph(when))
         return Reply(parts=parts, buttons=((Button(t("button.topics"), "topics"),),))
     buttons = ((Button(t("button.subscribe"), "subscribe"), Button(t("button.topics"), "topics")),)
