@@ -74,6 +74,7 @@ class Translation:
     current: str  # the fingerprint of the English as it is now
     line: int
     missing_facts: tuple[str, ...] = ()  # figures and source names the translation lacks
+    sources: tuple[str, ...] = ()  # a brief's sources as its readers see them, if translated
 
     @property
     def stale(self) -> bool:

@@ -46,30 +46,54 @@ def read_translations(
     """Every language's translation of the fields `translatable` (whose English is
     `english`, in the same order): each must translate all of them. Only the title of an
     entry is kept to one line when `one_line` is False (a summary, a prayer's text). The
-    `sources` the English names in its text must keep their published names."""
+    `sources` the English names in its text must keep their published names; a brief's
+    translation may also give its `sources` as its readers should see them ("Partner
+    newsletter" is 협력 단체 소식지), one for each, in the same order."""
     found = []
+    allowed = (*translatable, FINGERPRINT, *(("sources",) if sources else ()))
     for language in CONTENT_LANGUAGES:
-        inner = fields.section(language, (*translatable, FINGERPRINT))
+        inner = fields.section(language, allowed)
         if inner is None:
             continue
         texts = [
             (name, inner.text(name, one_line=one_line or name == "title")) for name in translatable
         ]
         written_for = inner.text(FINGERPRINT, required=False, one_line=True)
+        shown = _translated_sources(inner, sources) if sources else ()
         if inner.failed:
             continue
         translated = tuple((name, text) for name, text in texts if text is not None)
+        lacking = missing_facts(english, [text for _, text in translated], sources)
+        if shown:  # a year in a source ("News archive (June 2019)") is a fact too
+            lacking += missing_facts(sources, shown)
+        source = [*english, *sources] if shown else list(english)  # what was translated
         found.append(
             Translation(
                 language,
                 translated,
                 written_for,
-                fingerprint(*english),
+                fingerprint(*source),
                 inner.line,
-                missing_facts(english, [text for _, text in translated], sources),
+                lacking,
+                shown,
             )
         )
     return tuple(found)
+
+
+def _translated_sources(inner: Fields, english: Sequence[str]) -> tuple[str, ...]:
+    """The translation's list of sources, if it gives one: one for each of the English's."""
+    listed = inner.texts("sources", required=False)
+    if listed is None:
+        return ()
+    if len(listed) != len(english):
+        inner.problem(
+            inner.node("sources", required=False),
+            f"'sources' lists {len(listed)} source(s) and the English {len(english)}: give "
+            "each English source as readers should see it, in the same order",
+        )
+        return ()
+    return tuple(text for text, _ in listed)
 
 
 def missing_facts(
@@ -136,6 +160,8 @@ def _rendered(entry: T, translation: Translation) -> T:
     """`entry` with its fields in the translation's language (the reader read only fields
     the entry has)."""
     texts: dict[str, Any] = dict(translation.texts)
+    if isinstance(entry, Brief) and translation.sources:
+        texts["sources"] = translation.sources
     if isinstance(entry, Prayer) and entry.verse:
         texts["verse"] = reference_in(entry.verse, translation.language)
     return replace(entry, translations=(), **texts)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.catalog.entries import plain_length
 from bot.catalog.loader import load_library
-from bot.catalog.translations import fingerprint
+from bot.catalog.translations import fingerprint, in_language
 
 ROOT = Path(__file__).resolve().parents[2]
 TITLE = "Defectors and escape"  # the sample library's first topic, on lines 2 to 5
@@ -191,3 +191,23 @@ def test_every_shipped_entry_has_a_current_korean_text_that_keeps_its_facts() ->
     ]
     assert unreviewed == []
     assert not [w for w in result.warnings if "Korean" in w.message]
+
+
+def test_a_brief_may_give_its_sources_as_korean_readers_see_them(content: Path) -> None:
+    """One Korean source for each English one, shown to Korean readers; a list of another
+    length is refused, and a figure in a source must be carried like any other."""
+    path = content / "briefs" / "2018-01-workers-in-russia.yaml"
+    english = path.read_text(encoding="utf-8")
+    ko = "ko:\n  title: 러시아의 노동자\n  summary: 50,000명이 일합니다.\n"
+    path.write_text(english + ko + '  sources: ["로이터(Reuters)"]\n', encoding="utf-8")
+    result = load_library(content)
+    assert result.library is not None, result.problems
+    brief = next(b for b in result.library.briefs if b.id == "2018-01-workers-in-russia")
+    assert brief.sources == ("Reuters",)
+    assert in_language(brief, "ko")[0].sources == ("로이터(Reuters)",)
+
+    path.write_text(english + ko + "  sources: [로이터, AP]\n", encoding="utf-8")
+    result = load_library(content)
+    assert result.library is None
+    refused = "'sources' lists 2 source(s) and the English 1"
+    assert any(refused in problem.message for problem in result.problems)
