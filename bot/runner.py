@@ -75,10 +75,11 @@ async def delivering(
         senders = [MeasuredSender(sender, metrics) for sender in senders]
     engine = delivery_engine(services, senders, config)
     keep = timedelta(days=config.delivery.keep_days)
+    records = timedelta(days=config.delivery.sent_records_days)
     ticker = Ticker(
         engine.tick if metrics is None else measured_tick(engine.tick, metrics),
         config.delivery.tick_seconds,
-        lambda: prune(services, keep),
+        lambda: prune(services, keep, records),
         health=engine.health,
     )
     settle_heap()
@@ -91,9 +92,10 @@ async def delivering(
         await engine.stop()
 
 
-async def prune(services: Services, keep_queue: timedelta) -> None:
-    """Forget which chat prayed what after two days (the anonymous daily tallies stay), and
-    finished queue rows after `keep_queue`."""
+async def prune(services: Services, keep_queue: timedelta, keep_sent: timedelta) -> None:
+    """Forget which chat prayed what after two days (the anonymous daily tallies stay),
+    finished queue rows after `keep_queue`, and which message carried what after
+    `keep_sent`."""
     now = services.clock.now()
     removed = await services.store.prune_prayers(before=now.date() - timedelta(days=2))
     if removed:
@@ -101,6 +103,9 @@ async def prune(services: Services, keep_queue: timedelta) -> None:
     removed = await services.outbox.prune_finished(before=now - keep_queue)
     if removed:
         log.info("deleted %d finished queue row(s) older than %s", removed, keep_queue)
+    removed = await services.outbox.prune_sent(before=now - keep_sent)
+    if removed:
+        log.info("deleted %d record(s) of messages sent over %s ago", removed, keep_sent)
 
 
 async def run_console(

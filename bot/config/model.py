@@ -135,6 +135,7 @@ class DeliveryConfig(Section):
     concurrency: Annotated[int, Field(ge=1, le=1000)] = 8
     claim_timeout_seconds: Annotated[int, Field(ge=1, le=86400)] = 120
     keep_days: Annotated[int, Field(ge=1, le=3650)] = 7
+    sent_records_days: Annotated[int, Field(ge=1, le=3650)] = 30
     unhealthy_after_seconds: Annotated[int, Field(ge=10, le=86400)] = 300
 
 

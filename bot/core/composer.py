@@ -17,13 +17,15 @@ from dataclasses import replace
 from datetime import date
 
 from bot.catalog.live import LiveCatalog
+from bot.catalog.model import Brief, Prayer
+from bot.catalog.revisions import revision, snapshot
 from bot.core.digest import Digest, compose
 from bot.core.languages import DEFAULT_LANGUAGE
 from bot.core.messages import t, use_locale
 from bot.core.reply import Heading, Paragraph, Reply
 from bot.core.views import digest_reply
 from bot.domain.chat import ChatRecord
-from bot.domain.queue import BROADCAST, Inputs, Job, Prepared
+from bot.domain.queue import BROADCAST, Composition, Inputs, Job, Prepared
 
 CACHED_DIGESTS = 4096
 
@@ -53,6 +55,7 @@ class Composer:
         self.style = style
         self._digests: dict[tuple[date, tuple[str, ...], frozenset], Digest] = {}
         self._composed_from: object = None  # the catalog the cached digests came from
+        self._snapshots: dict[str, tuple[Brief | Prayer, tuple[str, str, str]]] = {}
 
     def prepare(
         self, job: Job, inputs: Inputs | None, render: Callable[[Reply], Sequence[object]]
@@ -62,14 +65,16 @@ class Composer:
             if inputs is None:
                 raise RuntimeError("the job's chat and history could not be read")
             chat = job.chat
-            with use_locale(chat.language if chat and chat.language else self.language):
+            language = chat.language if chat and chat.language else self.language
+            with use_locale(language):
                 composed = self.compose(job, inputs)
                 if composed is None:
                     return Prepared(unwanted=True)
                 reply, digest = composed
                 messages = tuple(render(reply))
             entries = digest.entry_ids if digest is not None else ()
-            return Prepared(messages=messages, entries=entries)
+            made_of = self._composition(digest, language)
+            return Prepared(messages=messages, entries=entries, composition=made_of)
         except Exception as error:
             return Prepared(error=error)
 
@@ -91,10 +96,29 @@ class Composer:
         reply = digest_reply(digest, count, self.archive_after_months, self.style)
         return replace(reply, protect=self.protect_content), digest
 
+    def _composition(self, digest: Digest | None, language: str) -> Composition:
+        """What the job is made of, to record beside its messages (a broadcast: no entries)."""
+        snapshots = [self._snapshot(entry) for entry in digest.entries] if digest else []
+        return Composition(
+            tuple((entry_id, rev) for rev, entry_id, _ in snapshots),
+            language,
+            self.style,
+            tuple(snapshots),
+        )
+
+    def _snapshot(self, entry: Brief | Prayer) -> tuple[str, str, str]:
+        """(revision, id, JSON) of an entry, made once per entry of the current library."""
+        found = self._snapshots.get(entry.id)
+        if found is None or found[0] is not entry:
+            body = snapshot(entry)
+            found = self._snapshots[entry.id] = (entry, (revision(body), entry.id, body))
+        return found[1]
+
     def _digest(self, chat: ChatRecord, day: date, received: dict[str, date]) -> Digest:
         catalog = self.catalog.current
         if catalog is not self._composed_from or len(self._digests) >= CACHED_DIGESTS:
             self._digests.clear()
+            self._snapshots.clear()  # kept per entry of one library, not of every one
             self._composed_from = catalog
         key = (day, chat.topics, frozenset(received.items()))
         digest = self._digests.get(key)

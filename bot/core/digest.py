@@ -29,11 +29,12 @@ class Digest:
     prayer: Prayer | None
 
     @property
+    def entries(self) -> tuple[Brief | Prayer, ...]:
+        return (*self.briefs, *((self.prayer,) if self.prayer is not None else ()))
+
+    @property
     def entry_ids(self) -> tuple[str, ...]:
-        ids = [b.id for b in self.briefs]
-        if self.prayer is not None:
-            ids.append(self.prayer.id)
-        return tuple(ids)
+        return tuple(entry.id for entry in self.entries)
 
 
 def compose(

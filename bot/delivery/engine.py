@@ -39,7 +39,7 @@ from bot.domain.address import Address
 from bot.domain.clock import Clock
 from bot.domain.planner import planner
 from bot.domain.ports import Chats, Queue
-from bot.domain.queue import EnqueueResult, Inputs, Job, Prepared, Progress
+from bot.domain.queue import EnqueueResult, Inputs, Job, Prepared, Progress, Sent
 
 log = logging.getLogger(__name__)
 
@@ -249,8 +249,9 @@ class DeliveryEngine:
                 if isinstance(outcome, Delivered):
                     self._tokens.accepted(sender.platform)
                     index += 1
-                    done = index == len(messages)
-                    progress = Progress(job, index, done, entries if done else ())
+                    sent = Sent(outcome.message_id, index, len(messages), prepared.composition)
+                    done = index == sent.parts
+                    progress = Progress(job, index, done, entries if done else (), sent)
                     if not await self._recorder.record(progress):
                         return  # taken over by another sender (the recorder said so)
                     if self._stopping:
@@ -286,11 +287,9 @@ class DeliveryEngine:
                     return
 
     async def _retry(self, job: Job, reason: str) -> None:
-        if job.attempts + 1 >= self.settings.max_attempts:
+        if (tries := job.attempts + 1) >= self.settings.max_attempts:
             await self.outbox.close(job, self.worker, "failed", f"gave up: {reason}", attempt=True)
-            log.warning(
-                "gave up on job %d after %d attempts: %s", job.id, job.attempts + 1, reason
-            )
+            log.warning("gave up on job %d after %d attempts: %s", job.id, tries, reason)
             return
         await self.outbox.retry_later(job, self.worker, self._backoff(job), reason)
 

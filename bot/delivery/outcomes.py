@@ -11,7 +11,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Delivered:
-    """The platform accepted the message."""
+    """The platform accepted the message; `message_id` is its id there ("" if it has none:
+    the console), which corrections edit later."""
+
+    message_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,3 +61,10 @@ class Unauthorized:
 
 
 Outcome = Delivered | RetryAfter | Retry | Gone | Moved | Failed | Unauthorized
+
+
+def delivered(answer: object, id_field: str) -> Delivered:
+    """The platform's answer to a send, as Delivered with the new message's id (found under
+    `id_field` of the answer's JSON; "" if the answer has none)."""
+    found = answer.get(id_field) if isinstance(answer, dict) else None
+    return Delivered("" if found is None else str(found))

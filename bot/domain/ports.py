@@ -166,6 +166,8 @@ class Scheduling(Protocol):
 
     async def prune_finished(self, before: datetime, batch: int = 5000) -> int: ...
 
+    async def prune_sent(self, before: datetime, batch: int = 5000) -> int: ...
+
 
 class Queue(OperatorQueue, Sending, Scheduling, Protocol):
     """The whole delivery queue: what a store backend provides."""

@@ -67,14 +67,38 @@ class Inputs:
 
 
 @dataclass(frozen=True)
+class Composition:
+    """What a job's messages were made of, recorded with each of them so that a correction
+    can find every copy of an entry and render it again as it was sent: the entries with
+    their revisions (and, per revision, the entry as it was), the language and the style."""
+
+    entries: tuple[tuple[str, str], ...] = ()  # (entry id, revision)
+    language: str = ""
+    style: str = ""
+    snapshots: tuple[tuple[str, str, str], ...] = ()  # (revision, entry id, entry as JSON)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One accepted message of a job: the platform's id for it and which part it was."""
+
+    message_id: str
+    part: int  # from 1
+    parts: int
+    composition: Composition
+
+
+@dataclass(frozen=True)
 class Progress:
     """Messages of a job the platform accepted; when `done`, its digest's `entries` are
-    remembered as received by the chat now at the job's address."""
+    remembered as received by the chat now at the job's address. `sent` is the message just
+    accepted, recorded for corrections when the platform gave its id."""
 
     job: Job
     parts_sent: int
     done: bool
     entries: tuple[str, ...] = ()
+    sent: Sent | None = None
 
 
 @dataclass(frozen=True)
@@ -92,3 +116,4 @@ class Prepared:
     entries: tuple[str, ...] = ()
     unwanted: bool = False
     error: Exception | None = None
+    composition: Composition = Composition()

@@ -61,6 +61,15 @@ def statuses(fake: FakeDiscord, channel_id: int) -> list[int]:
     return [request.status for request in posts_to(fake, channel_id)]
 
 
+async def sent(store) -> dict[str, dict]:
+    """The record of sent messages, by chat id."""
+    async with store.db.read() as connection:
+        rows = await connection.execute_fetchall(
+            "SELECT c.chat_id, m.* FROM sent_messages m JOIN chats c ON c.id = m.chat_pk"
+        )
+    return {row["chat_id"]: dict(row) for row in rows}
+
+
 async def test_a_channel_and_a_dm_get_the_digest_as_embeds_with_the_prayed_button_and_no_pings(
     fake: FakeDiscord, delivery: Delivery
 ) -> None:
@@ -71,6 +80,7 @@ async def test_a_channel_and_a_dm_get_the_digest_as_embeds_with_the_prayed_butto
     await delivery.deliver_due()
 
     prayers = {p.id for p in delivery.engine.composer.catalog.current.library.prayers}
+    ids: dict[str, str] = {}
     for channel in (GENERAL, dm):
         [request] = posts_to(fake, channel)
         body = request.json
@@ -86,8 +96,12 @@ async def test_a_channel_and_a_dm_get_the_digest_as_embeds_with_the_prayed_butto
         assert (len(body["nonce"]), body["enforce_nonce"]) == (25, True)
         [message] = fake.messages(channel)
         assert (message["mention_everyone"], message["mentions"]) == (False, [])
+        ids[str(channel)] = str(message["id"])
     assert {row["state"] for row in (await outbox_rows(delivery.store)).values()} == {"sent"}
     assert (await chat(delivery.store, dm)).subscribed
+    # Each message is on record under the id Discord gave it, for corrections to edit.
+    recorded = await sent(delivery.store)
+    assert {chat_id: row["message_id"] for chat_id, row in recorded.items()} == ids
 
 
 @pytest.mark.parametrize(

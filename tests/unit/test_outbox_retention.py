@@ -65,13 +65,13 @@ async def test_finished_rows_go_after_the_keep_period_and_pending_ones_stay(serv
     assert await states(services) == ["sent"] * 3 + ["pending"] * 4
 
     clock.set(SEOUL_MORNING + timedelta(days=1, hours=1))
-    await prune(services, keep_queue=timedelta(days=7))
+    await prune(services, keep_queue=timedelta(days=7), keep_sent=timedelta(days=30))
     assert await states(services) == ["sent"] * 3 + ["pending"] * 4  # all younger than a week
 
-    await prune(services, keep_queue=timedelta(hours=2))
+    await prune(services, keep_queue=timedelta(hours=2), keep_sent=timedelta(days=30))
     assert await states(services) == ["pending"] * 4
     clock.set(SEOUL_MORNING + timedelta(days=30))
-    await prune(services, keep_queue=timedelta(days=7))
+    await prune(services, keep_queue=timedelta(days=7), keep_sent=timedelta(days=30))
     assert await states(services) == ["pending"] * 4  # never sent, never deleted
 
 

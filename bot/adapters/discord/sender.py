@@ -105,12 +105,12 @@ class DiscordSender:
         assert isinstance(message, DiscordMessage)
         route = Route("POST", "/channels/{channel_id}/messages", channel_id=int(chat_id))
         try:
-            await self.http.request(
+            sent = await self.http.request(
                 route, json=message_body(chat_id, message), timeout=self._timeout
             )
         except (discord.HTTPException, discord.RateLimited, *NETWORK_ERRORS) as error:
             return outcome_of(error)
-        return outcomes.Delivered()
+        return outcomes.delivered(sent, "id")
 
     async def close(self) -> None:
         if self._owns_http:

@@ -83,7 +83,7 @@ class TelegramSender:
             "protect_content": message.protect,
         }
         try:
-            await self.bot.do_api_request(SEND_MESSAGE, api_kwargs=params)
+            sent = await self.bot.do_api_request(SEND_MESSAGE, api_kwargs=params)
         except RetryAfter as error:
             return outcomes.RetryAfter(flood_wait_seconds(error))
         except ChatMigrated as error:
@@ -98,7 +98,7 @@ class TelegramSender:
             return outcomes.Unauthorized(_reason(_as_sent(error)))
         except TelegramError as error:  # TimedOut, NetworkError (5xx), anything else: passing
             return outcomes.Retry(_reason(_as_sent(error)))
-        return outcomes.Delivered()
+        return outcomes.delivered(sent, "message_id")
 
 
 @lru_cache(maxsize=256)

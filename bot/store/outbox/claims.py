@@ -25,6 +25,7 @@ from bot.domain.address import Address
 from bot.domain.queue import BROADCAST, DIGEST, Inputs, Job, Progress
 from bot.store import chats
 from bot.store.db import changes, fetch_all, placeholders
+from bot.store.outbox.sent import record_sent
 from bot.store.received import mark_received, received_before
 from bot.store.records import chat_from_row, day_text
 
@@ -141,10 +142,15 @@ async def release_workers(connection: aiosqlite.Connection, workers: set[str]) -
 
 
 async def record(
-    connection: aiosqlite.Connection, worker: str, items: Sequence[Progress], now: int
-) -> list[bool]:
+    connection: aiosqlite.Connection,
+    worker: str,
+    items: Sequence[Progress],
+    now: int,
+    revisions: set[str],
+) -> tuple[list[bool], set[str]]:
     """Record accepted messages of many jobs; for each item, False if the claim was lost
-    (another sender took over), and then nothing is remembered."""
+    (another sender took over), and then nothing is remembered. Also returns the entry
+    revisions stored now (`sent.record_sent`; `revisions` are those stored before)."""
     groups: dict[tuple[int, bool], list[int]] = {}
     for item in items:
         groups.setdefault((item.parts_sent, item.done), []).append(item.job.id)
@@ -161,13 +167,14 @@ async def record(
             (parts_sent, done, done, now, now, *ids, worker),
         )
         kept.update(row["id"] for row in rows)
+    stored = await record_sent(connection, items, kept, now, revisions)
     remember = [i for i in items if i.done and i.entries and i.job.id in kept]
     pks = await _chat_pks(connection, [i.job.address for i in remember])
     for item in remember:
         pk = pks.get(item.job.address)
         if pk is not None and item.job.day is not None:
             await mark_received(connection, pk, item.entries, item.job.day)
-    return [item.job.id in kept for item in items]
+    return [item.job.id in kept for item in items], stored
 
 
 async def _chat_pks(

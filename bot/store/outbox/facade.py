@@ -13,17 +13,21 @@ It satisfies `bot.domain.ports.Queue`; the engine and the core know it only by t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+
+import aiosqlite
 
 from bot.domain.clock import Clock
 from bot.domain.figures import DeliveryStats
 from bot.domain.queue import DueSlot, EnqueueResult, Inputs, Job, Plan, Progress
 from bot.domain.secrets import scrub
 from bot.store.db import Database
-from bot.store.outbox import broadcasts, claims, enqueue, figures, retention
+from bot.store.outbox import broadcasts, claims, enqueue, figures, retention, sent
 from bot.store.outbox.workers import WorkerLocks
 from bot.store.records import to_unix
+
+PruneBatch = Callable[[aiosqlite.Connection, int, int], Awaitable[int]]
 
 
 class Outbox:
@@ -31,6 +35,7 @@ class Outbox:
         self._db = db
         self._clock = clock
         self._workers = WorkerLocks(db.path)
+        self._revisions: set[str] = set()  # entry revisions this process has stored
 
     def _now(self) -> int:
         return to_unix(self._clock.now())
@@ -118,7 +123,11 @@ class Outbox:
         """Record accepted messages of many jobs in one transaction; for each item, False if
         the claim was lost (another sender took over), and then nothing is remembered."""
         async with self._db.write() as connection:
-            return await claims.record(connection, worker, items, self._now())
+            kept, stored = await claims.record(
+                connection, worker, items, self._now(), self._revisions
+            )
+        self._revisions |= stored  # only once committed: a retried commit stores them again
+        return kept
 
     async def retry_later(
         self, job: Job, worker: str, delay: float, reason: str, count: bool = True
@@ -160,12 +169,22 @@ class Outbox:
         async with self._db.read() as connection:
             return await figures.stats(connection, to_unix(since))
 
+    async def prune_sent(self, before: datetime, batch: int = retention.PRUNE_BATCH) -> int:
+        """Delete the records of messages sent before `before`; returns how many went."""
+        self._revisions.clear()  # revisions no record needs go too: store them again if sent
+        return await self._prune(sent.prune_batch, before, batch)
+
     async def prune_finished(self, before: datetime, batch: int = retention.PRUNE_BATCH) -> int:
         """Delete finished rows created before `before`; returns how many went."""
+        return await self._prune(retention.prune_batch, before, batch)
+
+    async def _prune(self, prune_batch: PruneBatch, before: datetime, batch: int) -> int:
+        """Delete in transactions of `batch` rows, so a sender recording its messages never
+        waits long behind the deletion."""
         removed = 0
         while True:
             async with self._db.write() as connection:
-                gone = await retention.prune_batch(connection, to_unix(before), batch)
+                gone = await prune_batch(connection, to_unix(before), batch)
             removed += gone
             if gone < batch:
                 return removed
