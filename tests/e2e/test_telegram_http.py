@@ -173,14 +173,17 @@ async def test_the_sender_maps_each_bot_api_answer_to_its_outcome(
         sender = TelegramSender(bot, Limits())
         [message] = sender.render(REPLY)
         assert await sender.send(str(ALICE.id), message) == expected
-        assert await sender.send(str(ALICE.id), message) == outcomes.Delivered()
+        delivered = await sender.send(str(ALICE.id), message)
+        [shown] = api.sent_to(ALICE.id)  # carries the id Telegram gave the message
+        assert delivered == outcomes.Delivered(str(shown["message_id"]))
 
 
 async def test_the_sender_posts_what_send_message_posts(api: FakeBotApi) -> None:
     async with bot_on(api.base_url) as bot:
         sender = TelegramSender(bot, Limits())
         [message] = sender.render(REPLY)
-        assert await sender.send(str(ALICE.id), message) == outcomes.Delivered()
+        delivered = await sender.send(str(ALICE.id), message)
+        assert delivered == outcomes.Delivered(str(api.sent_to(ALICE.id)[0]["message_id"]))
         await bot.send_message(
             ALICE.id,
             message.text,
