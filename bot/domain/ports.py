@@ -11,7 +11,7 @@ Split by who needs what: a handler that follows topics needs `Follows`, not the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
@@ -121,7 +121,14 @@ class QueueFigures(Protocol):
     async def stats(self, since: datetime) -> DeliveryStats: ...
 
 
-class OperatorQueue(Broadcasts, QueueFigures, Protocol):
+class SentRecords(Protocol):
+    async def copies_of(self, entries: Mapping[str, str]) -> dict[str, int]:
+        """For each entry id, how many recorded messages carry it in a revision other than
+        the one given ("" for any): the copies a change leaves showing the old text."""
+        ...
+
+
+class OperatorQueue(Broadcasts, QueueFigures, SentRecords, Protocol):
     """What the core's operator commands use of the queue."""
 
 

@@ -87,3 +87,32 @@ async def test_records_go_after_their_retention_and_with_a_forgotten_chat(
     assert await outbox.prune_sent(before=clock.now() + timedelta(seconds=1)) == len(CHATS) - 1
     assert await records(store) == []
     assert await revisions(store) == {}  # no record needs them any more
+
+
+async def test_a_reload_says_which_sent_entries_changed_and_how_many_copies_each_has(
+    delivered: FakeBotApi, store: Store, clock: FakeClock
+) -> None:
+    """The operator learns which entries readers already hold in an older text."""
+    from dataclasses import replace
+
+    from bot.catalog.model import Library
+    from bot.core.handlers.operator import changed_entries
+    from bot.store.outbox import Outbox
+
+    before = live_catalog(CONTENT).current.library
+
+    def copies_sent(title: str) -> int:
+        return sum(title in m["text"] for c in CHATS for m in delivered.sent_to(c))
+
+    first, second = [b for b in before.briefs if copies_sent(b.title)][:2]  # today's briefs
+    corrected = replace(first, summary=first.summary + " Corrected.")
+    kept = [corrected if b is first else b for b in before.briefs if b is not second]
+    after = Library(before.topics, tuple(kept), before.prayers)  # `second` dropped
+    sent_first = copies_sent(first.title)
+
+    changed = changed_entries(before, after)
+    assert set(changed) == {first.id, second.id} and changed[second.id] == ""
+    copies = await Outbox(store.db, clock).copies_of(changed)
+    assert copies.get(first.id) == sent_first
+    assert copies.get(second.id) == copies_sent(second.title)
+    assert await Outbox(store.db, clock).copies_of(changed_entries(before, before)) == {}

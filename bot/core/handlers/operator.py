@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import asdict
 
+from bot.catalog.model import Library
+from bot.catalog.revisions import revision, snapshot
 from bot.core.context import Context
 from bot.core.messages import t, tn
 from bot.core.reply import Heading, Meta, Paragraph, Part, Reply, text_reply
@@ -64,6 +66,7 @@ async def reload(ctx: Context, args: str) -> Reply:
     `/reload force` accepts a library that drops more than half of what is served. Reading
     and checking run in a worker thread: a big library must not stall every chat."""
     force = args.strip().lower() == "force"
+    before = ctx.services.catalog.current.library
     result = await asyncio.to_thread(ctx.services.catalog.reload, force)
     if result.library is None:
         problems = [str(p) for p in result.problems]
@@ -72,4 +75,21 @@ async def reload(ctx: Context, args: str) -> Reply:
             shown.append(t("reload.more", count=len(problems) - len(shown)))
         return text_reply(tn("reload.failed", len(problems)), *shown)
     library = result.library
-    return text_reply(t("reload.ok", **library_counts(library)))
+    reloaded = t("reload.ok", **library_counts(library))
+    copies = await ctx.services.outbox.copies_of(changed_entries(before, library))
+    if not copies:
+        return text_reply(reloaded)
+    lines = [tn("reload.copies", count, id=entry) for entry, count in sorted(copies.items())]
+    return text_reply(reloaded, t("reload.changed"), *lines)
+
+
+def changed_entries(before: Library, after: Library) -> dict[str, str]:
+    """The entries of `before` that `after` changes or drops, each with its revision now
+    ("" when dropped): readers who were sent them still have the old text."""
+    now = {entry.id: entry for entry in after.entries}
+    changed = {}
+    for entry in before.entries:
+        current = now.get(entry.id)
+        if current != entry:
+            changed[entry.id] = "" if current is None else revision(snapshot(current))
+    return changed

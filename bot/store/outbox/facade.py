@@ -13,7 +13,7 @@ It satisfies `bot.domain.ports.Queue`; the engine and the core know it only by t
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 import aiosqlite
@@ -168,6 +168,11 @@ class Outbox:
         """Queue rows created since `since`, by platform and state, and failures by reason."""
         async with self._db.read() as connection:
             return await figures.stats(connection, to_unix(since))
+
+    async def copies_of(self, entries: Mapping[str, str]) -> dict[str, int]:
+        """How many recorded messages carry each entry in another revision (`sent`)."""
+        async with self._db.read() as connection:
+            return await sent.copies_of(connection, dict(entries))
 
     async def prune_sent(self, before: datetime, batch: int = retention.PRUNE_BATCH) -> int:
         """Delete the records of messages sent before `before`; returns how many went."""

@@ -95,3 +95,18 @@ async def prune_batch(connection: aiosqlite.Connection, before: int, batch: int)
             (before,),
         )
     return gone
+
+
+async def copies_of(connection: aiosqlite.Connection, entries: dict[str, str]) -> dict[str, int]:
+    """Per entry id, the recorded messages that carry it in another revision than given."""
+    counts = {}
+    for entry_id, current in entries.items():
+        cursor = await connection.execute(
+            "SELECT count(*) FROM sent_entries WHERE entry_id = ? AND revision != ?",
+            (entry_id, current),
+        )
+        [(count,)] = await cursor.fetchall()
+        await cursor.close()
+        if count:
+            counts[entry_id] = count
+    return counts
