@@ -89,8 +89,7 @@ class ProtectedNames:
         return [index for index in chosen if self._names_in(folded[index])]
 
     def _names_in(self, folded: str) -> bool:
-        if self.first_words and not self._may_name((folded,)):
-            return False
+        """Whether the text holds a listed name, hashing only runs that may begin one."""
         words = _WORD.findall(folded)
         starts: Iterable[int] = range(len(words))
         if self.first_words:
@@ -137,7 +136,7 @@ def _candidates(words: list[str], start: int) -> Iterator[str]:
 def _start(word: str) -> str:
     """What a first word's tag is taken of: the word, or in Hangul its first two syllables
     (a particle may follow a name: 김미숙은 begins as 김미숙 does)."""
-    return word[:2] if "\uac00" <= word[0] <= "\ud7a3" else word
+    return word[:2] if _HANGUL.match(word) else word
 
 
 def _hangul_prefixes(word: str) -> Iterator[str]:

@@ -150,12 +150,6 @@ def in_language(entry: T, language: str) -> tuple[T, bool]:
     return _rendered(entry, translation), True
 
 
-def translated_versions(entry: Brief | Prayer) -> list[tuple[str, Brief | Prayer]]:
-    """The entry once in each language it is translated to, its fields replaced: for the
-    checks that read an entry's text (its length as sent)."""
-    return [(t.language, _rendered(entry, t)) for t in entry.translations]
-
-
 def _rendered(entry: T, translation: Translation) -> T:
     """`entry` with its fields in the translation's language (the reader read only fields
     the entry has)."""
