@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.catalog.bulk import collection_paused
 from bot.catalog.keys import key_of
 from bot.catalog.model import Brief, Entry, Library, PartialDate, Prayer, Topic
 from bot.catalog.names import TopicNames
@@ -34,7 +35,8 @@ class Catalog:
         latest_first = sorted(library.briefs, key=_newest_first_key, reverse=True)
         self._briefs_by_topic = _by_topic(library.topics, latest_first)
         self._prayers_by_topic = _by_topic(library.topics, library.prayers)
-        self._index = SearchIndex(tuple(self._entries.values()), self._texts)
+        with collection_paused():
+            self._index = SearchIndex(tuple(self._entries.values()), self._texts)
 
     @property
     def library(self) -> Library:

@@ -107,8 +107,10 @@ def missing_facts(
     english_text, translated_text = " ".join(english), " ".join(translated)
     figures = _figures(english_text) if _DIGIT.search(english_text) else []
     written = dict(reversed(figures))  # each value as the English first wrote it
-    wanted = Counter(value for value, _ in figures)
-    lacking = wanted - Counter(value for value, _ in _figures(translated_text))
+    lacking: Counter[Decimal] = Counter()
+    if figures:  # most entries have none: the counting is skipped
+        wanted = Counter(value for value, _ in figures)
+        lacking = wanted - Counter(value for value, _ in _figures(translated_text))
     names = [
         s
         for s in sources
