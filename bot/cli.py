@@ -1,4 +1,4 @@
-"""`briefbot`: the one command operators use — run, try, check, preview, list, count.
+"""`briefbot`: the one command operators use — run, try, check, preview, list, count, correct.
 
 Every subcommand ends with an exit code and a message a non-developer can act on:
 0 all good, 1 something in the content, config or environment needs fixing, 2 a mistyped
@@ -134,6 +134,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return backup(_config(args), args.file)
 
 
+def cmd_correct(args: argparse.Namespace) -> int:
+    """Queue a correction (or withdrawal) of an entry in every copy sent, and follow it."""
+    from bot.cli_corrections import correct
+
+    action = "withdraw" if args.command == "withdraw" else "correct"
+    remove = getattr(args, "delete", False)
+    return asyncio.run(correct(_config(args), args.entry, action, remove, args.yes, args.wait))
+
+
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.runner import run_console
 
@@ -244,6 +253,17 @@ def parser() -> argparse.ArgumentParser:
             "--language",
             choices=sorted(LANGUAGES),
             help="show it in this language (default: the config's)",
+        )
+    correct = add("correct", cmd_correct, "edit every sent copy of an entry the editors fixed")
+    withdraw = add("withdraw", cmd_correct, "replace every sent copy of an entry with a notice")
+    withdraw.add_argument(
+        "--delete", action="store_true", help="delete the messages where the platform allows"
+    )
+    for change in (correct, withdraw):
+        change.add_argument("entry", help="the entry's id")
+        change.add_argument("--yes", action="store_true", help="queue it without asking")
+        change.add_argument(
+            "--no-wait", dest="wait", action="store_false", help="queue it and return at once"
         )
     backup = add("backup", cmd_backup, "copy the database consistently, even while the bot runs")
     backup.add_argument("file", type=Path, help="the new file to write (never overwritten)")

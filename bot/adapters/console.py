@@ -25,7 +25,7 @@ from bot.core.languages import DEFAULT_LANGUAGE
 from bot.core.messages import t, use_locale
 from bot.core.reply import Button, Reply
 from bot.core.request import Request
-from bot.delivery.outcomes import Delivered, Outcome
+from bot.delivery.outcomes import Delivered, Outcome, Unreachable
 from bot.delivery.pacer import Pacer
 from bot.delivery.ports import Limits
 from bot.domain.address import Address, ChatKind
@@ -163,3 +163,15 @@ class ConsoleSender:
         self.console.out.write(f"\n{t('console.delivered')}\n")
         self.console.show(message)
         return Delivered()
+
+    async def edit(self, chat_id: str, message_id: str, message: object) -> Outcome:
+        return _printed()
+
+    async def delete(self, chat_id: str, message_id: str) -> Outcome:
+        return _printed()
+
+
+def _printed() -> Outcome:
+    """What a terminal printed stays printed: the console keeps no message ids, so nothing
+    it delivered is ever recorded for a correction to reach."""
+    return Unreachable("the console cannot change what it printed")

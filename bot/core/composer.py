@@ -22,10 +22,11 @@ from bot.catalog.revisions import revision, snapshot
 from bot.core.digest import Digest, compose
 from bot.core.languages import DEFAULT_LANGUAGE
 from bot.core.messages import t, use_locale
+from bot.core.recompose import prepare_edit
 from bot.core.reply import Heading, Paragraph, Reply
 from bot.core.views import digest_reply
 from bot.domain.chat import ChatRecord
-from bot.domain.queue import BROADCAST, Composition, Inputs, Job, Prepared
+from bot.domain.queue import BROADCAST, CORRECTION, Composition, Inputs, Job, Prepared
 
 CACHED_DIGESTS = 4096
 
@@ -64,6 +65,10 @@ class Composer:
         try:
             if inputs is None:
                 raise RuntimeError("the job's chat and history could not be read")
+            if job.job == CORRECTION:
+                edit = inputs.edits.get(job.id)
+                archive, protect = self.archive_after_months, self.protect_content
+                return prepare_edit(edit, inputs.prayed, render, archive, protect)
             chat = job.chat
             language = chat.language if chat and chat.language else self.language
             with use_locale(language):

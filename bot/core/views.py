@@ -7,6 +7,7 @@ One place decides the layout, so a digest sent by the scheduler, `/today`, `/top
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 from bot.catalog.keys import key_of
@@ -16,6 +17,7 @@ from bot.core.archive import DEFAULT_MONTHS, is_archive
 from bot.core.digest import Digest
 from bot.core.messages import current_locale, day_text, t, tn
 from bot.core.reply import Button, Heading, Kicker, Link, Meta, Paragraph, Part, Reply, Separator
+from bot.domain.queue import WITHDRAW
 
 PRAYED_ACTION = "prayed:"
 OPEN_ACTION = "open:"  # an entry's whole text, as a new message (`handlers.searching`)
@@ -131,22 +133,46 @@ def digest_reply(
     prayed_count: int = 0,
     archive_after: int = DEFAULT_MONTHS,
     style: str = "short",
+    notes: Mapping[str, tuple[str, str]] | None = None,
 ) -> Reply:
     """The daily digest: a title, each brief, then the prayer point with its button. In the
     short style (the default, read in about a minute on a phone) a brief is its lead, with
-    a Read more button that sends the whole of it."""
+    a Read more button that sends the whole of it. `notes` are the editors' corrections
+    since it was sent, by entry: (CORRECT or WITHDRAW, ISO day)."""
     if not digest.briefs and digest.prayer is None:
         return Reply(parts=(Paragraph(t("digest.empty")),))
+    notes = notes or {}
     short = style == "short"
     parts: list[Part] = [Heading(t("digest.title", date=long_date(digest.day)))]
     for brief in digest.briefs:
         shown = lead_parts(brief, digest.day, archive_after) if short else None
-        parts += [Separator(), *(shown or brief_parts(brief, digest.day, archive_after))]
-    if digest.prayer is not None:
-        parts += [Separator(), *prayer_parts(digest.prayer, heading=t("digest.prayer"))]
-    more = tuple((read_more(brief),) for brief in digest.briefs) if short else ()
-    buttons = more + prayer_buttons(digest.prayer, prayed_count, digest.day)
+        shown = shown or brief_parts(brief, digest.day, archive_after)
+        parts += [Separator(), *noted(shown, notes.get(brief.id))]
+    prayer = digest.prayer
+    if prayer is not None:
+        shown = prayer_parts(prayer, heading=t("digest.prayer"))
+        parts += [Separator(), *noted(shown, notes.get(prayer.id))]
+    kept = [brief for brief in digest.briefs if not _withdrawn(notes.get(brief.id))]
+    more = tuple((read_more(brief),) for brief in kept) if short else ()
+    if prayer is not None and _withdrawn(notes.get(prayer.id)):
+        prayer = None
+    buttons = more + prayer_buttons(prayer, prayed_count, digest.day)
     return Reply(parts=tuple(parts), buttons=buttons)
+
+
+def noted(parts: list[Part], note: tuple[str, str] | None) -> list[Part]:
+    """An entry's parts as a correction left them: followed by a dated note, or replaced by
+    the notice that the editors withdrew it."""
+    if note is None:
+        return parts
+    when = long_date(date.fromisoformat(note[1]))
+    if _withdrawn(note):
+        return [Paragraph(t("correction.withdrawn", date=when))]
+    return [*parts, Meta(t("correction.corrected", date=when))]
+
+
+def _withdrawn(note: tuple[str, str] | None) -> bool:
+    return note is not None and note[0] == WITHDRAW
 
 
 def lead_parts(brief: Brief, shown_on: date, archive_after: int = DEFAULT_MONTHS) -> list[Part]:

@@ -2,10 +2,10 @@
 
 The database is the truth. A tick enqueues (idempotently) and moves each chat's due time on;
 each platform's drain loop claims the oldest ready rows, paces them within the platform's
-limits, sends, and records every accepted message before its slot on the wire is free again.
-At most `concurrency` messages per platform are sent and not yet recorded at any moment, and
-only those can be sent twice if the process is killed; everything else resumes exactly where
-it stopped.
+limits, sends (a correction: edits), and records every accepted message before its slot on
+the wire is free again. At most `concurrency` messages per platform are sent and not yet
+recorded at any moment, and only those can be sent twice if the process is killed; all else
+resumes exactly where it stopped.
 
 Throughput comes from doing the database work per batch, not per message: a claim takes up to
 `batch` rows with their chats, one read gets everything composing them needs, the whole chunk
@@ -21,15 +21,15 @@ import asyncio
 import contextlib
 import logging
 import os
-import random
 import socket
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 from secrets import token_hex
 
+from bot.delivery import outcomes
+from bot.delivery.edits import put
 from bot.delivery.health import Health
-from bot.delivery.outcomes import Delivered, Failed, Gone, Moved, Retry, RetryAfter, Unauthorized
 from bot.delivery.pacer import Pacer
 from bot.delivery.ports import JobComposer, PlatformSender
 from bot.delivery.recorder import Recorder
@@ -126,16 +126,7 @@ class DeliveryEngine:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*active.values(), return_exceptions=True)
-        # Accepted messages of cancelled sends are recorded too, unless the database stays
-        # unusable: then they may be sent again after a restart, and the log says so.
-        try:
-            await asyncio.wait_for(self._recorder.settle(), grace)
-        except TimeoutError:
-            log.error(
-                "%d accepted message(s) could not be recorded; they may be sent again",
-                self._recorder.unrecorded,
-            )
-            self._recorder.abandon()
+        await self._recorder.finish(grace)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -222,9 +213,10 @@ class DeliveryEngine:
             raise
         except Exception:
             log.exception("delivering job %d failed unexpectedly", job.id)
+            later = self.settings.backoff(job.attempts)
             await self.health.until_done(
                 f"putting message job {job.id} back in the queue",
-                partial(self.outbox.retry_later, job, self.worker, self._backoff(job), "error"),
+                partial(self.outbox.retry_later, job, self.worker, later, "error"),
             )
 
     async def _deliver_job(
@@ -235,6 +227,9 @@ class DeliveryEngine:
         if prepared.unwanted:
             await self.outbox.close(job, self.worker, "skipped", "no longer subscribed")
             return
+        if prepared.unchanged:  # a correction that changes nothing in this message
+            await self._recorder.record(Progress(job, 0, True, corrected=prepared.corrected))
+            return
         messages, entries = prepared.messages, prepared.entries
         index, floods = job.parts_sent, 0
         while index < len(messages):
@@ -243,25 +238,29 @@ class DeliveryEngine:
                 await pacer.take_turn(job.address.chat_id, job.chat_kind.is_shared)
                 self._on_wire.add(job.id)
                 try:
-                    outcome = await sender.send(job.address.chat_id, messages[index])
+                    outcome, prepared = await put(
+                        sender, job.address.chat_id, prepared, messages[index]
+                    )
                 finally:
                     self._on_wire.discard(job.id)
-                if isinstance(outcome, Delivered):
+                if isinstance(outcome, outcomes.Delivered):
                     self._tokens.accepted(sender.platform)
                     index += 1
-                    sent = Sent(outcome.message_id, index, len(messages), prepared.composition)
+                    made_of = prepared.composition
+                    sent = Sent(outcome.message_id, index, len(messages), made_of)
                     done = index == sent.parts
-                    progress = Progress(job, index, done, entries if done else (), sent)
+                    corrected = prepared.corrected if done else None
+                    progress = Progress(job, index, done, entries if done else (), sent, corrected)
                     if not await self._recorder.record(progress):
                         return  # taken over by another sender (the recorder said so)
                     if self._stopping:
                         return  # the rest of a long digest resumes from here after restart
                     continue
             match outcome:
-                case Unauthorized(reason):
+                case outcomes.Unauthorized(reason):
                     self._tokens.refused(sender.platform, reason)
                     pacer.pause(TOKEN_PROBE_SECONDS)  # then this message asks again
-                case RetryAfter(seconds):
+                case outcomes.RetryAfter(seconds):
                     self.flood_waits += 1
                     floods += 1
                     pacer.pause(seconds)
@@ -270,20 +269,23 @@ class DeliveryEngine:
                             job, self.worker, seconds, "flood control", count=False
                         )
                         return
-                case Moved(new_chat_id):
+                case outcomes.Moved(new_chat_id):
                     new = Address(job.address.platform, new_chat_id)
                     await self.store.move_chat(job.address, new)
                     log.info("a chat moved to a new id; delivering there")
                     job = replace(job, address=new)
-                case Retry(reason):
+                case outcomes.Retry(reason):
                     await self._retry(job, reason)
                     return
-                case Gone(reason):
+                case outcomes.Gone(reason):
                     await self.outbox.deactivate_chat(job, self.worker, reason)
                     log.info("deactivated a %s chat: %s", job.address.platform, reason)
                     return
-                case Failed(reason):
+                case outcomes.Failed(reason):
                     await self.outbox.close(job, self.worker, "failed", reason)
+                    return
+                case outcomes.Unreachable(reason):
+                    await self.outbox.close(job, self.worker, "skipped", reason)
                     return
 
     async def _retry(self, job: Job, reason: str) -> None:
@@ -291,9 +293,6 @@ class DeliveryEngine:
             await self.outbox.close(job, self.worker, "failed", f"gave up: {reason}", attempt=True)
             log.warning("gave up on job %d after %d attempts: %s", job.id, tries, reason)
             return
-        await self.outbox.retry_later(job, self.worker, self._backoff(job), reason)
-
-    def _backoff(self, job: Job) -> float:
-        """Exponential backoff with full jitter, so failed chats do not retry in lockstep."""
-        ceiling = self.settings.backoff_seconds * (2**job.attempts)
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
+        await self.outbox.retry_later(
+            job, self.worker, self.settings.backoff(job.attempts), reason
+        )

@@ -60,7 +60,15 @@ class Unauthorized:
     reason: str
 
 
-Outcome = Delivered | RetryAfter | Retry | Gone | Moved | Failed | Unauthorized
+@dataclass(frozen=True)
+class Unreachable:
+    """A correction's message cannot be edited or deleted any more (the reader deleted it,
+    or the platform no longer allows it): nothing to do there, and that is recorded."""
+
+    reason: str
+
+
+Outcome = Delivered | RetryAfter | Retry | Gone | Moved | Failed | Unauthorized | Unreachable
 
 
 def delivered(answer: object, id_field: str) -> Delivered:

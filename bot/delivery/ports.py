@@ -43,6 +43,16 @@ class PlatformSender(Protocol):
         """Send one message and say what happened; never raises for platform errors."""
         ...
 
+    async def edit(self, chat_id: str, message_id: str, message: object) -> Outcome:
+        """Replace a message sent before with `message` (a correction), its buttons too.
+        An edit that changes nothing is `Delivered`; a message that is gone, `Unreachable`."""
+        ...
+
+    async def delete(self, chat_id: str, message_id: str) -> Outcome:
+        """Delete a message sent before (a withdrawal); `Failed` when the platform does not
+        allow it any more, so the caller can edit it instead."""
+        ...
+
 
 class JobComposer(Protocol):
     """Turns a claimed job into its platform messages (the core's `Composer`)."""

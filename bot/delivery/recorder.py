@@ -54,10 +54,19 @@ class Recorder:
         while self._committing is not None:
             await asyncio.wait([self._committing])
 
-    def abandon(self) -> None:
-        """Stop retrying (shutting down with the database still unusable)."""
-        if self._committing is not None:
-            self._committing.cancel()
+    async def finish(self, grace: float) -> None:
+        """At shutdown: accepted messages of cancelled sends are recorded too, unless the
+        database stays unusable for `grace` seconds: then retrying stops, they may be sent
+        again after a restart, and the log says so."""
+        try:
+            await asyncio.wait_for(self.settle(), grace)
+        except TimeoutError:
+            log.error(
+                "%d accepted message(s) could not be recorded; they may be sent again",
+                self.unrecorded,
+            )
+            if self._committing is not None:
+                self._committing.cancel()
 
     async def _commit_all(self) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,3 +18,9 @@ class EngineSettings:
     poll_seconds: float = 1.0
     # A step that keeps failing this long makes the bot unhealthy (`Health`).
     unhealthy_after: timedelta = timedelta(minutes=5)
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds before the next try of a job that failed `attempts` times: exponential,
+        with full jitter, so failed chats do not retry in lockstep."""
+        ceiling = self.backoff_seconds * (2**attempts)
+        return ceiling / 2 + random.uniform(0, ceiling / 2)

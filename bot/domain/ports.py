@@ -17,8 +17,9 @@ from typing import Protocol
 
 from bot.domain.address import Address, ChatKind
 from bot.domain.chat import UNSET, ChatRecord, Unset
+from bot.domain.corrections import CorrectionProgress, SentRevision
 from bot.domain.figures import DeliveryStats, PlatformCounts, StoreStats
-from bot.domain.queue import DueSlot, EnqueueResult, Inputs, Job, Plan, Progress
+from bot.domain.queue import Correction, DueSlot, EnqueueResult, Inputs, Job, Plan, Progress
 
 # The store: chats and what is kept about them
 
@@ -126,6 +127,22 @@ class SentRecords(Protocol):
         """For each entry id, how many recorded messages carry it in a revision other than
         the one given ("" for any): the copies a change leaves showing the old text."""
         ...
+
+    async def sent_revisions(self, entry_id: str) -> list[SentRevision]:
+        """The recorded copies of an entry, by revision and language."""
+        ...
+
+    async def queue_correction(
+        self, correction: Correction, body: str, targets: Iterable[tuple[str, str]]
+    ) -> tuple[int, int]:
+        """Queue an edit of every recorded message carrying the entry in one of the
+        (revision, language) `targets`, superseding a running correction of the same entry;
+        `body` is the corrected entry as JSON. Returns the correction's id and its count."""
+        ...
+
+    async def correction_progress(self, correction_id: int) -> CorrectionProgress | None: ...
+
+    async def running_corrections(self) -> list[CorrectionProgress]: ...
 
 
 class OperatorQueue(Broadcasts, QueueFigures, SentRecords, Protocol):

@@ -14,7 +14,10 @@ from datetime import date, datetime, time
 from bot.domain.address import Address, ChatKind
 from bot.domain.chat import ChatRecord
 
-DIGEST, BROADCAST = "digest", "broadcast"
+DIGEST, BROADCAST, CORRECTION = "digest", "broadcast", "correction"
+# Which ready rows a sender takes first: withdrawals (a detail may endanger someone), then the
+# day's digests and broadcasts, then corrections. Readers' replies bypass the queue.
+FIRST, USUAL, LAST = 0, 1, 2
 # Where a row can be: waiting, claimed by a sender, or finished one of three ways.
 STATES = ("pending", "sending", "sent", "failed", "skipped")
 
@@ -58,12 +61,74 @@ class Job:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """The editors' decision about an entry already sent: it now reads as `revision`, or it
+    is withdrawn (and, with `remove`, deleted where the platform allows). `noted_on` is the
+    day its note shows, fixed when it was made."""
+
+    id: int
+    entry_id: str
+    action: str  # CORRECT or WITHDRAW
+    revision: str
+    remove: bool
+    noted_on: date
+
+
+CORRECT, WITHDRAW = "correct", "withdraw"
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A message the queue delivered, as recorded: what a correction re-renders."""
+
+    pk: int
+    message_id: str
+    job: str
+    key: str
+    part: int
+    parts: int
+    language: str
+    style: str
+    sent_at: datetime
+    entries: tuple[tuple[str, str], ...]  # (entry id, revision), in the order sent
+    notes: dict[str, tuple[str, str]]  # entry id -> (action, ISO day) of earlier corrections
+
+    @property
+    def day(self) -> date | None:
+        return date.fromisoformat(self.key) if self.job == DIGEST else None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What a correction job reads: the decision, the message, and the entries' bodies by
+    revision (those it was sent with, and the correction's own)."""
+
+    correction: Correction
+    message: SentMessage
+    bodies: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Inputs:
     """What composing a batch of claimed jobs reads from the database, from one snapshot."""
 
     received: dict[int, dict[str, date]] = field(default_factory=dict)  # job id -> history
     prayed: dict[tuple[str, date], int] = field(default_factory=dict)  # (prayer, day) -> chats
     broadcasts: dict[int, str] = field(default_factory=dict)  # broadcast id -> text
+    edits: dict[int, Edit] = field(default_factory=dict)  # job id -> what a correction edits
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """What an applied correction changes in its message's record: the entry's revision
+    (none once withdrawn) and the notes the message now shows."""
+
+    message_pk: int
+    entry_id: str
+    revision: str
+    notes: dict[str, tuple[str, str]]
+    deleted: bool = False  # the message itself was deleted
+    fitted: bool = True  # False: the correction did not fit; the withdrawal notice stands
 
 
 @dataclass(frozen=True)
@@ -99,6 +164,7 @@ class Progress:
     done: bool
     entries: tuple[str, ...] = ()
     sent: Sent | None = None
+    corrected: Corrected | None = None
 
 
 @dataclass(frozen=True)
@@ -110,10 +176,15 @@ class EnqueueResult:
 @dataclass(frozen=True)
 class Prepared:
     """A job ready for the wire: its platform messages and the digest entries to remember once
-    they are all delivered; or `unwanted` (the chat no longer wants it); or what went wrong."""
+    they are all delivered; or `unwanted` (the chat no longer wants it); or what went wrong.
+    A correction's job holds the one message that replaces the message `edit`."""
 
     messages: tuple[object, ...] = ()
     entries: tuple[str, ...] = ()
     unwanted: bool = False
     error: Exception | None = None
     composition: Composition = Composition()
+    edit: str = ""  # a correction: the platform id of the message it edits
+    remove: bool = False  # a withdrawal that deletes the message instead
+    corrected: Corrected | None = None  # a correction: what to record once it is applied
+    unchanged: bool = False  # a correction with nothing to change in this message

@@ -20,6 +20,7 @@ from bot.delivery.outcomes import (
     Retry,
     RetryAfter,
     Unauthorized,
+    Unreachable,
 )
 from bot.delivery.pacer import Pacer
 from bot.delivery.ports import Limits, PlatformSender
@@ -34,6 +35,7 @@ OUTCOME_LABELS: dict[type, str] = {
     Moved: "chat_moved",
     Failed: "rejected",
     Unauthorized: "token_refused",
+    Unreachable: "message_gone",
 }
 
 
@@ -51,8 +53,17 @@ class MeasuredSender:
         return self.inner.render(reply)
 
     async def send(self, chat_id: str, message: object) -> Outcome:
+        return await self._measured(self.inner.send(chat_id, message))
+
+    async def edit(self, chat_id: str, message_id: str, message: object) -> Outcome:
+        return await self._measured(self.inner.edit(chat_id, message_id, message))
+
+    async def delete(self, chat_id: str, message_id: str) -> Outcome:
+        return await self._measured(self.inner.delete(chat_id, message_id))
+
+    async def _measured(self, request: Awaitable[Outcome]) -> Outcome:
         started = time.perf_counter()
-        outcome = await self.inner.send(chat_id, message)
+        outcome = await request
         self._metrics.sent(
             self.platform, OUTCOME_LABELS[type(outcome)], time.perf_counter() - started
         )

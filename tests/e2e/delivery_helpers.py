@@ -117,6 +117,18 @@ class SpySender:
         self.attempts.append(Attempt(chat_id, message, started, time.monotonic(), outcome))
         return outcome
 
+    async def edit(self, chat_id: str, message_id: str, message: object) -> Outcome:
+        started = time.monotonic()
+        outcome = await self.inner.edit(chat_id, message_id, message)
+        self.attempts.append(Attempt(chat_id, message, started, time.monotonic(), outcome))
+        return outcome
+
+    async def delete(self, chat_id: str, message_id: str) -> Outcome:
+        started = time.monotonic()
+        outcome = await self.inner.delete(chat_id, message_id)
+        self.attempts.append(Attempt(chat_id, None, started, time.monotonic(), outcome))
+        return outcome
+
     def outcomes(self, of: type) -> list[Attempt]:
         return [a for a in self.attempts if isinstance(a.outcome, of)]
 

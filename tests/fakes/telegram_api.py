@@ -188,6 +188,10 @@ class FakeBotApi(BotApiServer):
         """Every fault added so far is gone: requests are answered normally again."""
         self._faults.clear()
 
+    def delete_by_reader(self, chat_id: int, message_id: int) -> None:
+        """The reader deletes a message from their chat: the bot can no longer edit it."""
+        assert self._store.delete(chat_id, message_id)
+
     def block(self, chat_id: int, description: str = errors.BLOCKED_BY_USER) -> None:
         """From now on every request about the chat is refused with 403."""
         self.fail(chat_id, status=403, description=description)

@@ -54,6 +54,8 @@ def is_send(method: str) -> bool:
         "copymessages",
         "forwardmessage",
         "forwardmessages",
+        "editmessagetext",  # a correction's edits are held to the same limits as sends
+        "deletemessage",
     )
 
 

@@ -57,6 +57,7 @@ GONE = {
     (403, 50007): "cannot message this user",  # DMs closed, or the user blocked the bot
     (404, 10003): "unknown channel",  # the channel was deleted
 }
+UNKNOWN_MESSAGE = 10008  # the message was deleted: a correction has nothing to edit
 NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
 
 
@@ -111,6 +112,40 @@ class DiscordSender:
         except (discord.HTTPException, discord.RateLimited, *NETWORK_ERRORS) as error:
             return outcome_of(error)
         return outcomes.delivered(sent, "id")
+
+    async def edit(self, chat_id: str, message_id: str, message: object) -> outcomes.Outcome:
+        """PATCH the message with its embeds and buttons (both are replaced)."""
+        assert isinstance(message, DiscordMessage)
+        route = Route(
+            "PATCH",
+            "/channels/{channel_id}/messages/{message_id}",
+            channel_id=int(chat_id),
+            message_id=int(message_id),
+        )
+        body = {
+            "embeds": message.embeds,
+            "components": message.components() or [],
+            "allowed_mentions": NO_PINGS,
+        }
+        return await self._changed(route, message_id, json=body)
+
+    async def delete(self, chat_id: str, message_id: str) -> outcomes.Outcome:
+        route = Route(
+            "DELETE",
+            "/channels/{channel_id}/messages/{message_id}",
+            channel_id=int(chat_id),
+            message_id=int(message_id),
+        )
+        return await self._changed(route, message_id)
+
+    async def _changed(self, route: Route, message_id: str, **body: Any) -> outcomes.Outcome:
+        try:
+            await self.http.request(route, timeout=self._timeout, **body)
+        except (discord.HTTPException, discord.RateLimited, *NETWORK_ERRORS) as error:
+            if isinstance(error, discord.HTTPException) and error.code == UNKNOWN_MESSAGE:
+                return outcomes.Unreachable(f"discord {_described(error)}")
+            return outcome_of(error)
+        return outcomes.Delivered(message_id)
 
     async def close(self) -> None:
         if self._owns_http:

@@ -45,6 +45,10 @@ _UNPARSED_BODY = ". Parsing the server response"
 # has ("sendMessage"), `do_api_request` warns on every call to use that method instead.
 SEND_MESSAGE = "sendmessage"
 NO_PREVIEW_JSON = json.dumps(NO_PREVIEW.to_dict())
+EDIT_MESSAGE, DELETE_MESSAGE = "editmessagetext", "deletemessage"
+EMPTY_KEYBOARD = json.dumps({"inline_keyboard": []})
+NOT_MODIFIED = ("message is not modified",)
+CANNOT_EDIT = ("message to edit not found", "message can't be edited", "message_id_invalid")
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,40 @@ class TelegramSender:
             "link_preview_options": NO_PREVIEW_JSON,
             "protect_content": message.protect,
         }
+        return await self._request(SEND_MESSAGE, params)
+
+    async def edit(self, chat_id: str, message_id: str, message: object) -> outcomes.Outcome:
+        """`editMessageText` with the keyboard sent again: an edit without `reply_markup`
+        takes the buttons away."""
+        assert isinstance(message, TelegramMessage)
+        params = {
+            "chat_id": int(chat_id),
+            "message_id": int(message_id),
+            "text": message.text,
+            "parse_mode": ParseMode.HTML,
+            "reply_markup": message.markup or EMPTY_KEYBOARD,
+            "link_preview_options": NO_PREVIEW_JSON,
+        }
+        outcome = await self._request(EDIT_MESSAGE, params, message_id)
+        if isinstance(outcome, outcomes.Failed) and _says(outcome, NOT_MODIFIED):
+            return outcomes.Delivered(message_id)  # a repeated edit: already as it should be
+        return _unreachable_if_gone(outcome)
+
+    async def delete(self, chat_id: str, message_id: str) -> outcomes.Outcome:
+        """`deleteMessage`; a bot may delete its own message within 48 hours of sending."""
+        params: dict[str, object] = {"chat_id": int(chat_id), "message_id": int(message_id)}
+        outcome = await self._request(DELETE_MESSAGE, params, message_id)
+        if isinstance(outcome, outcomes.Failed) and _says(
+            outcome, ("message to delete not found",)
+        ):
+            return outcomes.Unreachable(outcome.reason)
+        return outcome
+
+    async def _request(
+        self, method: str, params: dict[str, object], message_id: str = ""
+    ) -> outcomes.Outcome:
         try:
-            sent = await self.bot.do_api_request(SEND_MESSAGE, api_kwargs=params)
+            sent = await self.bot.do_api_request(method, api_kwargs=params)
         except RetryAfter as error:
             return outcomes.RetryAfter(flood_wait_seconds(error))
         except ChatMigrated as error:
@@ -98,7 +134,23 @@ class TelegramSender:
             return outcomes.Unauthorized(_reason(_as_sent(error)))
         except TelegramError as error:  # TimedOut, NetworkError (5xx), anything else: passing
             return outcomes.Retry(_reason(_as_sent(error)))
-        return outcomes.delivered(sent, "message_id")
+        return (
+            outcomes.delivered(sent, "message_id")
+            if isinstance(sent, dict)
+            else (outcomes.Delivered(message_id))
+        )
+
+
+def _says(outcome: outcomes.Failed, reasons: tuple[str, ...]) -> bool:
+    return any(reason in outcome.reason.lower() for reason in reasons)
+
+
+def _unreachable_if_gone(outcome: outcomes.Outcome) -> outcomes.Outcome:
+    """An edit's "message to edit not found" or "can't be edited": the reader deleted the
+    message, or Telegram no longer lets it change. Done, and recorded as such."""
+    if isinstance(outcome, outcomes.Failed) and _says(outcome, CANNOT_EDIT):
+        return outcomes.Unreachable(outcome.reason)
+    return outcome
 
 
 @lru_cache(maxsize=256)

@@ -22,9 +22,10 @@ from datetime import date
 import aiosqlite
 
 from bot.domain.address import Address
-from bot.domain.queue import BROADCAST, DIGEST, Inputs, Job, Progress
+from bot.domain.queue import BROADCAST, CORRECTION, DIGEST, Inputs, Job, Progress
 from bot.store import chats
 from bot.store.db import changes, fetch_all, placeholders
+from bot.store.outbox.corrections import forget_unreachable, read_edits, record_corrected
 from bot.store.outbox.sent import record_sent
 from bot.store.received import mark_received, received_before
 from bot.store.records import chat_from_row, day_text
@@ -38,7 +39,7 @@ async def claim(
         connection,
         """UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?
            WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND platform = ?
-                        AND not_before <= ? ORDER BY id LIMIT ?)
+                        AND not_before <= ? ORDER BY priority, id LIMIT ?)
            RETURNING id""",
         (worker, now, platform, now, limit),
     )
@@ -74,11 +75,13 @@ async def claim(
 
 
 async def read_inputs(connection: aiosqlite.Connection, jobs: Sequence[Job]) -> Inputs:
-    """Digest histories of subscribed chats, prayer counts and broadcast texts for `jobs`."""
+    """Digest histories of subscribed chats, prayer counts, broadcast texts and what
+    corrections edit, for `jobs`."""
     digests = [j for j in jobs if j.job == DIGEST and j.chat is not None and j.chat.subscribed]
-    days = sorted({day_text(j.day) for j in digests if j.day is not None})
+    inputs = Inputs(edits=await read_edits(connection, jobs))
+    edited = [edit.message.day for edit in inputs.edits.values()]
+    days = sorted({day_text(d) for d in (*(j.day for j in digests), *edited) if d is not None})
     broadcasts = sorted({int(j.key) for j in jobs if j.job == BROADCAST})
-    inputs = Inputs()
     for job in digests:
         assert job.chat is not None and job.day is not None
         inputs.received[job.id] = await received_before(connection, job.chat.pk, job.day)
@@ -168,6 +171,7 @@ async def record(
         )
         kept.update(row["id"] for row in rows)
     stored = await record_sent(connection, items, kept, now, revisions)
+    await record_corrected(connection, items, kept)
     remember = [i for i in items if i.done and i.entries and i.job.id in kept]
     pks = await _chat_pks(connection, [i.job.address for i in remember])
     for item in remember:
@@ -227,15 +231,16 @@ async def close(
 
     `attempt` counts the try that ended it (a last failed send), so `attempts` is honest.
     """
-    return bool(
-        await changes(
-            connection,
-            """UPDATE outbox SET state = ?, reason = ?, finished_at = ?, claimed_by = NULL,
-                   attempts = attempts + ?
-               WHERE id = ? AND state = 'sending' AND claimed_by = ?""",
-            (state, reason, now, int(attempt), job.id, worker),
-        )
+    closed = await changes(
+        connection,
+        """UPDATE outbox SET state = ?, reason = ?, finished_at = ?, claimed_by = NULL,
+               attempts = attempts + ?
+           WHERE id = ? AND state = 'sending' AND claimed_by = ?""",
+        (state, reason, now, int(attempt), job.id, worker),
     )
+    if closed and job.job == CORRECTION and state == "skipped":
+        await forget_unreachable(connection, job)
+    return bool(closed)
 
 
 async def deactivate_chat(

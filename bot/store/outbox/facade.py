@@ -6,7 +6,8 @@ functions beside it, as `Store` does with `chats` and the rest:
 * `enqueue` — the tick's side: due chats become 'digest' rows, set by set;
 * `broadcasts` — an operator's draft, confirmed into one 'broadcast' row per subscriber;
 * `claims` — the senders' side: leases, inputs, recorded progress and outcomes;
-* `figures` — what operators see; `retention` — forgetting finished rows.
+* `figures` — what operators see; `retention` — forgetting finished rows;
+* `sent` — what each delivered message carried; `corrections` — editing those copies.
 
 It satisfies `bot.domain.ports.Queue`; the engine and the core know it only by that.
 """
@@ -19,11 +20,21 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from bot.domain.clock import Clock
+from bot.domain.corrections import CorrectionProgress, SentRevision
 from bot.domain.figures import DeliveryStats
-from bot.domain.queue import DueSlot, EnqueueResult, Inputs, Job, Plan, Progress
+from bot.domain.queue import (
+    CORRECT,
+    Correction,
+    DueSlot,
+    EnqueueResult,
+    Inputs,
+    Job,
+    Plan,
+    Progress,
+)
 from bot.domain.secrets import scrub
 from bot.store.db import Database
-from bot.store.outbox import broadcasts, claims, enqueue, figures, retention, sent
+from bot.store.outbox import broadcasts, claims, corrections, enqueue, figures, retention, sent
 from bot.store.outbox.workers import WorkerLocks
 from bot.store.records import to_unix
 
@@ -173,6 +184,29 @@ class Outbox:
         """How many recorded messages carry each entry in another revision (`sent`)."""
         async with self._db.read() as connection:
             return await sent.copies_of(connection, dict(entries))
+
+    async def sent_revisions(self, entry_id: str) -> list[SentRevision]:
+        async with self._db.read() as connection:
+            return await corrections.sent_revisions(connection, entry_id, 0)
+
+    async def queue_correction(
+        self, correction: Correction, body: str, targets: Iterable[tuple[str, str]]
+    ) -> tuple[int, int]:
+        async with self._db.write() as connection:
+            queued = await corrections.create(
+                connection, correction, body, targets, 0, self._now()
+            )
+        if correction.action == CORRECT:
+            self._revisions.add(correction.revision)
+        return queued
+
+    async def correction_progress(self, correction_id: int) -> CorrectionProgress | None:
+        async with self._db.read() as connection:
+            return await corrections.progress_of(connection, correction_id)
+
+    async def running_corrections(self) -> list[CorrectionProgress]:
+        async with self._db.read() as connection:
+            return await corrections.running(connection)
 
     async def prune_sent(self, before: datetime, batch: int = retention.PRUNE_BATCH) -> int:
         """Delete the records of messages sent before `before`; returns how many went."""

@@ -49,7 +49,10 @@ async def record_sent(
         messages.append(
             (*natural, sent.parts, sent.message_id, made_of.language, made_of.style, now)
         )
-        entries += [(*natural, entry_id, rev) for entry_id, rev in made_of.entries]
+        entries += [
+            (*natural, entry_id, rev, position)
+            for position, (entry_id, rev) in enumerate(made_of.entries)
+        ]
         revisions.update((rev, (rev, e, body, now)) for rev, e, body in made_of.snapshots)
     await connection.executemany(
         """INSERT INTO sent_messages
@@ -58,13 +61,13 @@ async def record_sent(
            ON CONFLICT (chat_pk, job, key, part) DO UPDATE
                SET parts = excluded.parts, message_id = excluded.message_id,
                    language = excluded.language, style = excluded.style,
-                   sent_at = excluded.sent_at""",
+                   sent_at = excluded.sent_at, notes = '{}'""",
         messages,
     )
     await connection.executemany(
-        """INSERT INTO sent_entries (chat_pk, job, key, part, entry_id, revision)
-           VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT DO UPDATE SET revision = excluded.revision""",
+        """INSERT INTO sent_entries (chat_pk, job, key, part, entry_id, revision, position)
+           VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT DO UPDATE SET revision = excluded.revision, position = excluded.position""",
         entries,
     )
     new = [row for rev, row in revisions.items() if rev not in written]
