@@ -106,14 +106,18 @@ async def test_a_correction_edits_every_copy_once_and_keeps_the_buttons(
             api.block(blocked)
             capsys.readouterr()
 
-            code = await asyncio.to_thread(main, ["correct", brief_id, "--yes", "--config", config])
+            code = await asyncio.to_thread(
+                main, ["correct", brief_id, "--yes", "--config", config]
+            )
 
             out = capsys.readouterr()
             assert code == 0, out
             assert f"correct '{brief_id}'" in out.out and "300 message(s)" in out.out
             assert "forwarded" in out.out  # what a correction cannot reach, said before
             assert "Done: 298 edited, 2 not reachable" in out.out
-            again = await asyncio.to_thread(main, ["correct", brief_id, "--yes", "--config", config])
+            again = await asyncio.to_thread(
+                main, ["correct", brief_id, "--yes", "--config", config]
+            )
             assert again == 1 and "already reads as the library does" in capsys.readouterr().out
         assert api.stats.rate_limited == 0
     for chat in [CHATS[0], *CHATS[3:]]:
