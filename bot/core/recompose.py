@@ -62,6 +62,11 @@ def prepare_edit(
 
     with use_locale(message.language):
         before = rendered(sent, message.notes)
+        if correction.action == CORRECT and rendered(now, message.notes) == before:
+            # The change is not shown in this message (a field its style leaves out): no
+            # edit and no note, but the copy is up to date now.
+            same = Corrected(message.pk, correction.entry_id, revision, message.notes)
+            return Prepared(unchanged=True, corrected=same)
         after = rendered(now, notes)
         fitted = len(after) == message.parts
         if not fitted:
