@@ -8,6 +8,10 @@ count on the "I prayed" button is today's, as the button itself keeps it.
 
 When the corrected text would no longer fit the message it was sent in (the split of a long
 digest would change), the withdrawal notice is used instead, and that is reported.
+
+A withdrawal asked to delete deletes a message only where it shows nothing but the withdrawn
+entry: a part of a split digest that holds that entry alone, or a message of one entry. Any
+other message keeps the rest of what the reader was sent, with the notice in the entry's place.
 """
 
 from __future__ import annotations
@@ -19,11 +23,20 @@ from datetime import date
 
 from bot.catalog.model import Brief, Prayer
 from bot.catalog.revisions import restore
+from bot.core.as_sent import groups, render_as
 from bot.core.digest import Digest
 from bot.core.messages import use_locale
 from bot.core.reply import Reply
 from bot.core.views import digest_reply
-from bot.domain.queue import CORRECT, WITHDRAW, Corrected, Edit, Prepared
+from bot.domain.queue import (
+    CORRECT,
+    WITHDRAW,
+    Corrected,
+    Correction,
+    Edit,
+    Prepared,
+    SentMessage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +63,7 @@ def prepare_edit(
         now = [new if entry.id == new.id else entry for entry in sent]
         revision = correction.revision
 
-    def rendered(entries: list[Brief | Prayer], shown: Mapping[str, tuple[str, str]]) -> list:
+    def reply_of(entries: list[Brief | Prayer], shown: Mapping[str, tuple[str, str]]) -> Reply:
         digest = Digest(
             message.day,  # type: ignore[arg-type]  # checked above
             tuple(e for e in entries if isinstance(e, Brief)),
@@ -58,10 +71,19 @@ def prepare_edit(
         )
         count = prayed.get((digest.prayer.id, digest.day), 0) if digest.prayer else 0
         reply = digest_reply(digest, count, archive_after, message.style, shown)
-        return list(render(replace(reply, protect=protect)))
+        return replace(reply, protect=protect)
+
+    def rendered(entries: list[Brief | Prayer], shown: Mapping[str, tuple[str, str]]) -> list:
+        """In the messages it was sent as (`as_sent`); [] when that split cannot hold it."""
+        reply = reply_of(entries, shown)
+        if grouping is None:
+            return list(render(reply))
+        return render_as(reply, grouping, render) or []
 
     with use_locale(message.language):
-        before = rendered(sent, message.notes)
+        as_sent = reply_of(sent, message.notes)
+        before = list(render(as_sent))
+        grouping = groups(as_sent, before, render) if message.parts > 1 else None
         if correction.action == CORRECT and rendered(now, message.notes) == before:
             # The change is not shown in this message (a field its style leaves out): no
             # edit and no note, but the copy is up to date now.
@@ -85,9 +107,32 @@ def prepare_edit(
     target = after[message.part - 1]
     if len(before) == message.parts and before[message.part - 1] == target:
         return Prepared(unchanged=True, corrected=corrected)
-    remove = correction.remove and correction.action == WITHDRAW and len(message.entries) == 1
+    remove = correction.remove and correction.action == WITHDRAW
+    if remove:
+        with use_locale(message.language):
+            remove = not _holds_others(message, correction, before, lambda n: rendered(sent, n))
     if remove:
         corrected = replace(corrected, deleted=True)
     return Prepared(
         messages=(target,), edit=message.message_id, remove=remove, corrected=corrected
     )
+
+
+def _holds_others(
+    message: SentMessage,
+    correction: Correction,
+    before: list,
+    rendered: Callable[[Mapping[str, tuple[str, str]]], list],
+) -> bool:
+    """Whether the message's part shows any entry besides the withdrawn one: an entry does
+    if withdrawing it too would change this part (its text or its buttons). Deleting the part
+    would take those from the reader; entries already withdrawn do not count."""
+    part = message.part - 1
+    for entry_id, _ in message.entries:
+        if entry_id == correction.entry_id:
+            continue
+        notes = {**message.notes, entry_id: (WITHDRAW, str(correction.noted_on))}
+        other = rendered(notes)
+        if len(other) != message.parts or other[part] != before[part]:
+            return True
+    return False

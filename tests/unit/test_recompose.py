@@ -8,8 +8,10 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from bot.catalog.revisions import revision, snapshot
+from bot.core.digest import Digest
 from bot.core.recompose import prepare_edit
 from bot.core.reply import Reply
+from bot.core.views import digest_reply
 from bot.domain.queue import CORRECT, DIGEST, WITHDRAW, Correction, Edit, SentMessage
 from bot.render.telegram_html import render
 from tests.builders import brief, prayer
@@ -19,10 +21,20 @@ NOTED = date(2026, 12, 3)
 
 
 def _render(reply: Reply) -> list[tuple[str, tuple]]:
-    return [(text, reply.buttons) for text in render(reply)]
+    """Telegram's texts, the buttons on the last one (as the sender puts them)."""
+    texts = render(reply)
+    return [(text, reply.buttons if n == len(texts) else ()) for n, text in enumerate(texts, 1)]
 
 
-def _edit(action: str, entries: list, changed=None, remove: bool = False) -> Edit:
+def _edit(
+    action: str,
+    entries: list,
+    changed=None,
+    remove: bool = False,
+    part: int = 1,
+    parts: int = 1,
+    style: str = "short",
+) -> Edit:
     bodies = {revision(snapshot(e)): snapshot(e) for e in entries}
     new_revision = ""
     if changed is not None:
@@ -33,10 +45,10 @@ def _edit(action: str, entries: list, changed=None, remove: bool = False) -> Edi
         message_id="99",
         job=DIGEST,
         key=DAY.isoformat(),
-        part=1,
-        parts=1,
+        part=part,
+        parts=parts,
         language="en",
-        style="short",
+        style=style,
         sent_at=datetime(2026, 12, 1, 7, tzinfo=UTC),
         entries=tuple((e.id, revision(snapshot(e))) for e in entries),
         notes={},
@@ -83,3 +95,44 @@ def test_a_correction_that_changes_nothing_here_sends_nothing() -> None:
     prepared = prepare_edit(_edit(CORRECT, [first, point], same_text), {}, _render, 12, False)
     assert prepared.unchanged and not prepared.messages  # no edit, no note
     assert prepared.corrected is not None and prepared.corrected.notes == {}
+
+
+def test_a_part_of_a_split_digest_holding_the_entry_alone_may_be_deleted() -> None:
+    long = "A long account of what happened at the border. " * 70  # about 3,400 characters
+    first, second = brief("a", summary=long), brief("b", summary=long)
+    entries = [first, second, prayer("p")]
+    whole = _render(replace(_digest(entries), buttons=()))
+    assert len(whole) == 3  # the title with a; b alone; the prayer point with its button
+
+    def withdrawn(gone, part: int, remove: bool = True):
+        edit = _edit(WITHDRAW, entries, remove=remove, part=part, parts=3, style="full")
+        edit = replace(edit, correction=replace(edit.correction, entry_id=gone.id))
+        return prepare_edit(edit, {}, _render, 12, False)
+
+    assert withdrawn(second, part=2).remove  # part 2 shows b and nothing else
+    assert withdrawn(first, part=1).remove  # the day's title goes with it, nothing else
+    assert withdrawn(entries[2], part=3).remove  # the prayer's own button goes with it
+
+
+def test_a_withdrawal_in_a_split_digest_edits_its_own_part_and_no_other() -> None:
+    """Packed again as a whole, the shorter digest would need two messages, not three:
+    the withdrawal is rendered in the split it was sent in."""
+    long = "A long account of what happened at the border. " * 70
+    entries = [brief("a", summary=long), brief("b", summary=long), prayer("p")]
+    sent = _render(_digest(entries))
+
+    def withdrawn(part: int):
+        edit = _edit(WITHDRAW, entries, part=part, parts=3, style="full")
+        edit = replace(edit, correction=replace(edit.correction, entry_id="b"))
+        return prepare_edit(edit, {}, _render, 12, False)
+
+    [(text, _)] = withdrawn(2).messages
+    assert text.startswith("The editors withdrew this item on") and "border" not in text
+    assert withdrawn(1).unchanged and withdrawn(3).unchanged  # a and the prayer stay as sent
+    assert withdrawn(2).corrected is not None and withdrawn(2).corrected.fitted
+    assert len(sent) == 3
+
+
+def _digest(entries: list) -> Reply:
+    briefs = tuple(e for e in entries if e.id != "p")
+    return digest_reply(Digest(DAY, briefs, entries[-1]), 0, 12, "full")
