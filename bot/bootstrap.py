@@ -152,6 +152,7 @@ def core_settings(config: Config, extra_operators: Iterable[tuple[str, str]] = (
         archive_after_months=config.archive_after_months,
         digest_style=config.digest_style,
         default_language=config.language,
+        sent_records_days=config.delivery.sent_records_days,
     )
 
 

@@ -16,17 +16,11 @@ from tqdm import tqdm
 
 from bot.config import Config
 from bot.core.context import Services
-from bot.core.corrections import (
-    CorrectionPlan,
-    CorrectionRefused,
-    plan_correction,
-    queue_correction,
-)
-from bot.domain.queue import WITHDRAW
+from bot.core.corrections import CorrectionRefused, describe, plan_correction, queue_correction
+from bot.core.messages import t
 
 POLL_SECONDS = 1.0
 STALLED_SECONDS = 60.0  # no progress this long: probably no `briefbot run` is running
-UNREACHABLE = "Corrections cannot reach copies that readers forwarded or quoted elsewhere."
 
 
 async def correct(
@@ -39,10 +33,10 @@ async def correct(
         try:
             plan = await plan_correction(services, entry_id, action)
         except CorrectionRefused as refused:
-            print(f"Nothing to do: {refused}.")
+            print(f"Nothing to do: {refused}")
             return 1
         print(describe(plan, remove))
-        print(UNREACHABLE)
+        print(t("correction.unreachable"))
         if not yes and not _confirmed():
             print("Nothing was queued.")
             return 0
@@ -54,19 +48,6 @@ async def correct(
         if wait and queued:
             await follow(services, correction_id)
     return 0
-
-
-def describe(plan: CorrectionPlan, remove: bool) -> str:
-    """What the confirmation says: what happens, to how many messages, in which languages."""
-    languages = ", ".join(plan.languages)
-    if plan.action == WITHDRAW:
-        how = "deleted where the platform still allows it, else " if remove else ""
-        what = f"withdraw '{plan.entry_id}': its text is {how}replaced by the editors' notice"
-    else:
-        what = (
-            f"correct '{plan.entry_id}': it is replaced by the library's text, with a dated note"
-        )
-    return f"This will {what} in {plan.messages} message(s) already sent ({languages})."
 
 
 async def follow(services: Services, correction_id: int) -> None:

@@ -238,11 +238,13 @@ async def stats(config: Config) -> int:
     try:
         async with await Store.open(config.database, clock) as store:
             figures = await store.stats(today=clock.now().date())
-            delivery = await Outbox(store.db, clock).stats(since=midnight)
+            outbox = Outbox(store.db, clock)
+            delivery = await outbox.stats(since=midnight)
+            corrections = await outbox.running_corrections()
     except StoreError as error:
         print(scrub(str(error)), file=sys.stderr)
         return 1
-    print(plain.render(stats_reply(figures, delivery)))
+    print(plain.render(stats_reply(figures, delivery, corrections)))
     return 0
 
 

@@ -13,6 +13,7 @@ from enum import Enum
 from bot.core.context import Context
 from bot.core.handlers import (
     broadcast,
+    correcting,
     following,
     language,
     operator,
@@ -97,6 +98,8 @@ COMMANDS: tuple[Command, ...] = (
         arg="arg.text",
         max_arg=broadcast.MAX_TEXT,
     ),
+    Command("correct", correcting.correct, Scope.OPERATOR, arg="arg.id"),
+    Command("withdraw", correcting.withdraw, Scope.OPERATOR, arg="arg.id"),
 )
 
 BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}

@@ -31,6 +31,7 @@ class CoreSettings:
     archive_after_months: int = 12
     digest_style: str = "short"  # "short": leads and Read more; "full": whole summaries
     default_language: str = DEFAULT_LANGUAGE  # for chats the platform gives no hint about
+    sent_records_days: int = 30  # how far back a correction reaches (`delivery` settings)
 
 
 @dataclass(frozen=True)

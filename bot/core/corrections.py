@@ -17,15 +17,18 @@ from dataclasses import dataclass, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot.catalog.keys import key_of
 from bot.catalog.model import Brief, Prayer
 from bot.catalog.revisions import restore, revision, snapshot
 from bot.catalog.translations import in_language
 from bot.core.context import Services
+from bot.core.languages import LANGUAGES
+from bot.core.messages import t, tn
 from bot.domain.queue import CORRECT, WITHDRAW, Correction
 
 
 class CorrectionRefused(ValueError):
-    """Nothing to correct, said for the operator to read."""
+    """Nothing to correct, said for the operator to read (in the operator's language)."""
 
 
 @dataclass(frozen=True)
@@ -46,13 +49,11 @@ async def plan_correction(services: Services, entry_id: str, action: str) -> Cor
     would edit; CorrectionRefused when there is nothing to do."""
     entry = services.catalog.current.entry(entry_id)
     if action == CORRECT and entry is None:
-        raise CorrectionRefused(
-            f"the library has no entry '{entry_id}'; to take back an entry the editors "
-            "removed, withdraw it instead"
-        )
+        raise CorrectionRefused(t("correction.refused.no_entry", id=entry_id))
     sent = await services.outbox.sent_revisions(entry_id)
     if not sent:
-        raise CorrectionRefused(f"no recorded message carries '{entry_id}'")
+        days = services.settings.sent_records_days
+        raise CorrectionRefused(t("correction.refused.not_sent", id=entry_id, days=days))
     body = new_revision = ""
     if action == CORRECT:
         assert isinstance(entry, Brief | Prayer)
@@ -65,10 +66,7 @@ async def plan_correction(services: Services, entry_id: str, action: str) -> Cor
             and _shown(restore(s.body), s.language) != _shown(entry, s.language)
         ]
         if not chosen:
-            raise CorrectionRefused(
-                f"every recorded copy of '{entry_id}' already reads as the library does; "
-                "reload the content after the editors' fix"
-            )
+            raise CorrectionRefused(t("correction.refused.up_to_date", id=entry_id))
     else:
         chosen = list(sent)
     return CorrectionPlan(
@@ -97,6 +95,26 @@ async def queue_correction(
         _today(services),
     )
     return await services.outbox.queue_correction(correction, plan.body, plan.targets)
+
+
+def describe(plan: CorrectionPlan, remove: bool = False) -> str:
+    """What a confirmation says: what happens, to how many messages, in which languages."""
+    languages = ", ".join(LANGUAGES.get(code, code) for code in plan.languages)
+    if plan.action == WITHDRAW:
+        key = "correction.ask.delete" if remove else "correction.ask.withdraw"
+    else:
+        key = "correction.ask.correct"
+    return tn(key, plan.messages, id=plan.entry_id, languages=languages)
+
+
+async def entry_with_key(services: Services, key: str) -> str | None:
+    """The id of the entry a button's key names: one in the library, or one the library no
+    longer holds but that recorded messages still carry (it can still be withdrawn)."""
+    entry = services.catalog.current.entry_by_key(key)
+    if entry is not None:
+        return entry.id
+    ids = await services.outbox.sent_entry_ids()
+    return next((entry_id for entry_id in ids if key_of(entry_id) == key), None)
 
 
 def _shown(entry: Brief | Prayer, language: str) -> Brief | Prayer:

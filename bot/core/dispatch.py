@@ -15,6 +15,7 @@ from bot.core.commands import BY_NAME, COMMANDS, Command, Handler, Scope
 from bot.core.context import Context, Services
 from bot.core.handlers import (
     broadcast,
+    correcting,
     following,
     language,
     prayer,
@@ -61,6 +62,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("prayed:", prayer.prayed),
     Action("forget:", privacy.confirm, Scope.MANAGE),
     Action("broadcast:", broadcast.decide, Scope.OPERATOR),
+    Action(correcting.CORRECTION_ACTION, correcting.decide, Scope.OPERATOR),
     Action(language.LANGUAGE_ACTION, language.choose, Scope.MANAGE),
 )
 

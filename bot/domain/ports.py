@@ -132,6 +132,10 @@ class SentRecords(Protocol):
         """The recorded copies of an entry, by revision and language."""
         ...
 
+    async def sent_entry_ids(self) -> list[str]:
+        """Every entry some recorded message carries, removed from the library or not."""
+        ...
+
     async def queue_correction(
         self, correction: Correction, body: str, targets: Iterable[tuple[str, str]]
     ) -> tuple[int, int]:

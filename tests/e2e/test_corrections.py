@@ -112,13 +112,14 @@ async def test_a_correction_edits_every_copy_once_and_keeps_the_buttons(
 
             out = capsys.readouterr()
             assert code == 0, out
-            assert f"correct '{brief_id}'" in out.out and "300 message(s)" in out.out
+            assert f"corrects '{brief_id}' in 300 messages already sent (English)" in out.out
             assert "forwarded" in out.out  # what a correction cannot reach, said before
             assert "Done: 298 edited, 2 not reachable" in out.out
             again = await asyncio.to_thread(
                 main, ["correct", brief_id, "--yes", "--config", config]
             )
-            assert again == 1 and "already reads as the library does" in capsys.readouterr().out
+            refused = capsys.readouterr().out
+            assert again == 1 and "already sent reads as the library does" in refused
         assert api.stats.rate_limited == 0
     for chat in [CHATS[0], *CHATS[3:]]:
         original, *edits = api.sent_to(chat)

@@ -56,7 +56,7 @@ async def test_reload_reloads_the_library_for_an_operator(telegram: TelegramBot)
 async def test_operator_commands_politely_refuse_everyone_else(telegram: TelegramBot) -> None:
     telegram.api.set_admins(GROUP, ALICE)
 
-    for command in ("/stats", "/reload", "/broadcast Hello everyone"):
+    for command in ("/stats", "/reload", "/broadcast Hello everyone", "/correct x", "/withdraw x"):
         assert await telegram.ask(ALICE.chat, ALICE, command) == REFUSAL
         assert await telegram.ask(GROUP, ALICE, command) == REFUSAL  # a group admin is not one
     assert telegram.api.calls("getChatMember") == []  # refused without asking Telegram
@@ -71,10 +71,23 @@ async def test_broadcast_is_drafted_then_queued_on_confirmation(telegram: Telegr
     answer = await telegram.press(OPERATOR.chat, OPERATOR, draft, send["callback_data"])
 
     assert (
-        draft["text"]
-        == "Send this message to 1 subscribed chat?\nThank you for <praying> & more"
+        draft["text"] == "Send this message to 1 subscribed chat?\nThank you for <praying> & more"
     )
     assert (send["text"], cancel["text"]) == ("Send to 1", "Cancel")
     assert answer["text"].startswith("Queued for 1 chat.")
     assert telegram.api.sent_to(OPERATOR.id)[-1]["text"] == answer["text"]
     assert await telegram.services.outbox.pending_count("telegram") == 1
+
+
+async def test_correct_and_withdraw_say_plainly_when_there_is_nothing_to_do(
+    telegram: TelegramBot,
+) -> None:
+    brief = telegram.services.catalog.current.library.briefs[0]
+
+    missing = await telegram.ask(OPERATOR.chat, OPERATOR, "/correct")
+    unknown = await telegram.ask(OPERATOR.chat, OPERATOR, "/correct no-such-entry")
+    unsent = await telegram.ask(OPERATOR.chat, OPERATOR, f"/withdraw {brief.id}")
+
+    assert missing.startswith("Give the id of the entry to correct, e.g. /correct ")
+    assert unknown.startswith("The library has no entry 'no-such-entry'. To take back an entry")
+    assert unsent == f"No message sent in the last 30 days carries '{brief.id}'."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from bot.catalog.model import Library
@@ -11,19 +12,27 @@ from bot.core.context import Context
 from bot.core.messages import t, tn
 from bot.core.reply import Heading, Meta, Paragraph, Part, Reply, text_reply
 from bot.core.views import library_counts
+from bot.domain.corrections import CorrectionProgress
 from bot.domain.figures import DeliveryStats, StoreStats
 
 MAX_PROBLEMS_SHOWN = 15
 
 
 async def stats(ctx: Context, args: str) -> Reply:
-    """Show subscribers, today's queue and failures, and today's prayers."""
+    """Show subscribers, today's queue and failures, today's prayers and corrections under
+    way."""
     midnight = ctx.now.replace(hour=0, minute=0, second=0, microsecond=0)
     figures = await ctx.store.stats(today=await ctx.today())
-    return stats_reply(figures, await ctx.services.outbox.stats(since=midnight))
+    outbox = ctx.services.outbox
+    delivery = await outbox.stats(since=midnight)
+    return stats_reply(figures, delivery, await outbox.running_corrections())
 
 
-def stats_reply(figures: StoreStats, delivery: DeliveryStats) -> Reply:
+def stats_reply(
+    figures: StoreStats,
+    delivery: DeliveryStats,
+    corrections: Sequence[CorrectionProgress] = (),
+) -> Reply:
     """The figures as a reply; `briefbot stats` prints the same thing as plain text."""
     parts: list[Part] = [Heading(t("stats.title"))]
     if not figures.platforms:
@@ -36,7 +45,28 @@ def stats_reply(figures: StoreStats, delivery: DeliveryStats) -> Reply:
     parts.append(Paragraph(t("stats.prayers", today=prayers.today, total=prayers.total)))
     parts += _ranked("stats.top_prayers", dict(prayers.top_today))
     parts += _delivery(delivery)
+    parts += _corrections(corrections)
     return Reply(parts=tuple(parts))
+
+
+def _corrections(running: Sequence[CorrectionProgress]) -> list[Part]:
+    """One line per correction still editing messages, newest first."""
+    if not running:
+        return []
+    lines = [
+        t(
+            "stats.correction.line",
+            number=progress.correction.id,
+            action=t(f"stats.correction.{progress.correction.action}"),
+            id=progress.correction.entry_id,
+            finished=progress.finished,
+            messages=progress.messages,
+            edited=progress.edited,
+            unreachable=progress.unreachable,
+        )
+        for progress in running
+    ]
+    return [Meta(t("stats.corrections")), *(Paragraph(line) for line in lines)]
 
 
 def _delivery(delivery: DeliveryStats) -> list[Part]:

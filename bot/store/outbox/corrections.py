@@ -53,6 +53,11 @@ async def sent_revisions(
     return [SentRevision(r["revision"], r["body"], r["language"], r["copies"]) for r in rows]
 
 
+async def sent_entry_ids(connection: aiosqlite.Connection) -> list[str]:
+    rows = await fetch_all(connection, "SELECT DISTINCT entry_id FROM entry_revisions")
+    return [row["entry_id"] for row in rows]
+
+
 async def create(
     connection: aiosqlite.Connection,
     correction: Correction,

@@ -189,6 +189,10 @@ class Outbox:
         async with self._db.read() as connection:
             return await corrections.sent_revisions(connection, entry_id, 0)
 
+    async def sent_entry_ids(self) -> list[str]:
+        async with self._db.read() as connection:
+            return await corrections.sent_entry_ids(connection)
+
     async def queue_correction(
         self, correction: Correction, body: str, targets: Iterable[tuple[str, str]]
     ) -> tuple[int, int]:
