@@ -81,9 +81,10 @@ def prepare_edit(
         return render_as(reply, grouping, render) or []
 
     with use_locale(message.language):
-        as_sent = reply_of(sent, message.notes)
-        before = list(render(as_sent))
-        grouping = groups(as_sent, before, render) if message.parts > 1 else None
+        # The split is the one it was first sent in, before any correction (notes) changed it.
+        first = reply_of(sent, {})
+        grouping = groups(first, list(render(first)), render) if message.parts > 1 else None
+        before = rendered(sent, message.notes)
         if correction.action == CORRECT and rendered(now, message.notes) == before:
             # The change is not shown in this message (a field its style leaves out): no
             # edit and no note, but the copy is up to date now.
