@@ -93,7 +93,7 @@ async def test_who_sees_which_command_by_default(discord_bot: DiscordBot) -> Non
     assert managers == {
         "subscribe", "unsubscribe", "time", "timezone", "follow", "unfollow", "language", "forget"
     }
-    assert admins_only == {"stats", "reload", "broadcast"}
+    assert admins_only == {"stats", "reload", "broadcast", "correct", "withdraw"}
 
 
 async def test_commands_work_in_servers_dms_and_both_installation_kinds(

@@ -305,6 +305,84 @@ async def test_a_slow_channel_answers_only_after_its_delay(
     assert delivery.at - fake.requests[-1].at >= 0.2
 
 
+async def test_the_bot_edits_and_deletes_its_channel_messages_until_they_are_gone(
+    fake: FakeDiscord, bot: BriefClient
+) -> None:
+    sent = await bot.get_partial_messageable(GENERAL).send(
+        embed=discord.Embed(title="Old title"), view=PrayerView([]))
+
+    edited = await sent.edit(embed=discord.Embed(title="New title"), view=None)
+    second = await sent.edit(content="with a note")  # PATCH: the embeds stay as they are
+
+    assert [e.title for e in edited.embeds] == ["New title"] and edited.components == []
+    assert edited.edited_at is not None
+    [first, now] = fake.edits_of(sent.id)
+    assert (first["embeds"][0]["title"], first["components"], first["content"]) == (
+        "New title", [], "")
+    assert now == fake.message(sent.id) and second.content == "with a note"
+    assert now["embeds"] == first["embeds"]
+    with pytest.raises(discord.HTTPException) as emptied:
+        await sent.edit(content="", embeds=[])  # nothing would be left to show
+    assert (emptied.value.status, emptied.value.code) == (400, 50006)
+    assert len(fake.edits_of(sent.id)) == 2  # a refused edit changes nothing
+
+    await sent.delete()
+
+    assert fake.messages(GENERAL) == [] and fake.message(sent.id) is None
+    deletion = fake.deletion(sent.id)
+    assert deletion is not None and str(deletion.by) == fake.bot_user["id"]
+    for gone in (sent.edit(content="again"), sent.delete()):
+        with pytest.raises(discord.NotFound) as raised:
+            await gone
+        assert (raised.value.status, raised.value.code, raised.value.text) == (
+            404, 10008, "Unknown Message")
+    patches = [r for r in fake.requests if r.method in ("PATCH", "DELETE")]
+    assert [(r.method, r.status) for r in patches] == [
+        ("PATCH", 200), ("PATCH", 200), ("PATCH", 400), ("DELETE", 204), ("PATCH", 404),
+        ("DELETE", 404)]
+
+
+async def test_a_message_a_user_deleted_is_unknown_to_the_bot(
+    fake: FakeDiscord, bot: BriefClient
+) -> None:
+    sent = await bot.get_partial_messageable(GENERAL).send("brief")
+    elsewhere = bot.get_partial_messageable(ANNOUNCEMENTS).get_partial_message(sent.id)
+    with pytest.raises(discord.NotFound):
+        await elsewhere.edit(content="not in this channel")
+
+    fake.delete_by_user(GENERAL, sent.id, user_id=ALICE)
+
+    with pytest.raises(discord.NotFound) as raised:
+        await sent.edit(content="corrected")
+    assert raised.value.code == 10008
+    deletion = fake.deletion(sent.id)
+    assert deletion is not None and (deletion.by, fake.edits_of(sent.id)) == (ALICE, [])
+
+
+async def test_edits_and_deletes_spend_from_the_channels_message_bucket(
+    fake: FakeDiscord,
+) -> None:
+    bot_auth = {"Authorization": f"Bot {fake.token}"}
+    answers = []
+    async with aiohttp.ClientSession(fake.rest_base + "/") as http:
+        async def call(method: str, path: str, **body: Any) -> None:
+            async with http.request(method, path, headers=bot_auth, **body) as answer:
+                answers.append((answer.status, answer.headers.get("X-RateLimit-Bucket")))
+
+        for _ in range(2):
+            await call("POST", f"channels/{GENERAL}/messages", json={"content": "x"})
+        first, second = (m["id"] for m in fake.messages(GENERAL))
+        await call("PATCH", f"channels/{GENERAL}/messages/{first}", json={"content": "y"})
+        await call("DELETE", f"channels/{GENERAL}/messages/{second}")
+        await call("PATCH", f"channels/{GENERAL}/messages/{first}", json={"content": "z"})
+        await call("DELETE", f"channels/{GENERAL}/messages/{first}")  # the 6th in a second
+        await call("POST", f"channels/{ANNOUNCEMENTS}/messages", json={"content": "x"})
+
+    assert [status for status, _ in answers] == [200, 200, 200, 204, 200, 429, 200]
+    assert len({bucket for _, bucket in answers}) == 1  # one bucket, per channel
+    assert [m["content"] for m in fake.messages(GENERAL)] == ["z"]
+
+
 async def test_allowed_mentions_decide_whether_everyone_is_pinged(
     fake: FakeDiscord, bot: BriefClient
 ) -> None:

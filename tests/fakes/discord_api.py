@@ -6,6 +6,8 @@ and benchmarks that drive the REAL discord.py 2.x client.
         body = await handle.response()          # {"type": 4, "data": {...}}
         await client.get_channel(GENERAL).send("brief")
         [message] = await fake.wait_for_messages(GENERAL, 1)
+        fake.edits_of(int(message["id"]))       # the message after each edit the bot made
+        fake.delete_by_user(GENERAL, int(message["id"]))  # a moderator removes it
 
 discord.py is pointed at the fake by setting `discord.http.Route.BASE = fake.rest_base` and
 `discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)` (a plain
@@ -21,6 +23,7 @@ recording), `discord_rest` and `discord_webhooks` (routes), `discord_gateway` (w
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import time
 from collections import Counter
@@ -36,6 +39,7 @@ from tests.fakes.discord_gateway import Gateway
 from tests.fakes.discord_http import API_PREFIX, FAKE_KEY, RecordedRequest, api_middleware
 from tests.fakes.discord_interactions import InteractionHandle, InteractionsMixin
 from tests.fakes.discord_limits import RateLimits
+from tests.fakes.discord_messages import apply_edit
 from tests.fakes.discord_payloads import (
     DEFAULT_GUILD,
     DIRECT_MESSAGES_INTENT,
@@ -52,6 +56,7 @@ from tests.fakes.discord_payloads import (
 
 __all__ = [
     "DEFAULT_GUILD",
+    "Deletion",
     "Delivery",
     "FakeChannel",
     "FakeDiscord",
@@ -61,6 +66,7 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
+A_MEMBER = 1400000000000000999  # who deletes a message in `delete_by_user` unless told
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,18 @@ class Delivery:
     at: float
     channel_id: int
     message_id: int
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """A message removed from its channel: by the bot (`by` is the bot's user id) or by a
+    member, e.g. a moderator or the other side of a DM (`delete_by_user`)."""
+
+    at: float
+    channel_id: int
+    message_id: int
+    by: int
+    message: dict[str, Any]  # the message as it last stood
 
 
 class FakeDiscord(InteractionsMixin, ChannelFaultsMixin):
@@ -126,6 +144,8 @@ class FakeDiscord(InteractionsMixin, ChannelFaultsMixin):
         self._dm_of_user: dict[int, int] = {}
         self._messages: dict[int, list[dict[str, Any]]] = {}
         self._by_id: dict[int, dict[str, Any]] = {}
+        self._edits: dict[int, list[dict[str, Any]]] = {}
+        self.deletions: list[Deletion] = []
         self._commands: dict[int | None, list[dict[str, Any]]] = {}
         self._changed: asyncio.Condition | None = None
         self._runner: web.AppRunner | None = None
@@ -238,9 +258,37 @@ class FakeDiscord(InteractionsMixin, ChannelFaultsMixin):
             event = message | ({"guild_id": str(guild_id)} if guild_id else {})
             await self.gateway.dispatch("MESSAGE_CREATE", event)
 
-    def delete_message(self, message: dict[str, Any]) -> None:
-        self._messages[int(message["channel_id"])].remove(message)
-        del self._by_id[int(message["id"])]
+    def edit_message(self, message: dict[str, Any], body: dict[str, Any]) -> None:
+        """Apply an accepted edit (PATCH semantics) and keep the message as it now stands."""
+        apply_edit(message, body)
+        self._edits.setdefault(int(message["id"]), []).append(copy.deepcopy(message))
+
+    def edits_of(self, message_id: int) -> list[dict[str, Any]]:
+        """The message as it stood after each accepted edit, oldest first (kept after a
+        deletion too); [] when it was never edited."""
+        return list(self._edits.get(message_id, ()))
+
+    def delete_message(self, message: dict[str, Any], by: int | None = None) -> None:
+        """Remove a message from its channel; `by` a user id (default: the bot deleted it).
+        Later requests about it answer 404 10008 Unknown Message."""
+        channel_id, message_id = int(message["channel_id"]), int(message["id"])
+        self._messages[channel_id].remove(message)
+        del self._by_id[message_id]
+        who = int(self.bot_user["id"]) if by is None else by
+        self.deletions.append(Deletion(time.monotonic(), channel_id, message_id, who, message))
+
+    def delete_by_user(self, channel_id: int, message_id: int, user_id: int = A_MEMBER) -> None:
+        """A member deletes the bot's message from the channel (a moderator in a server, the
+        user in a DM): the bot can no longer edit or delete it."""
+        message = self._by_id.get(message_id)
+        assert message is not None and message["channel_id"] == str(channel_id), (
+            f"no message {message_id} in channel {channel_id}"
+        )
+        self.delete_message(message, by=user_id)
+
+    def deletion(self, message_id: int) -> Deletion | None:
+        """How the message was deleted, if it was."""
+        return next((d for d in self.deletions if d.message_id == message_id), None)
 
     @property
     def commands(self) -> list[dict[str, Any]]:

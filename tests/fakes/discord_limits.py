@@ -59,6 +59,16 @@ def limited_headers(retry_after: float, scope: str) -> dict[str, str]:
     return headers
 
 
+MESSAGES_ROUTE = "POST /channels/{channel_id}/messages"
+# Routes whose requests spend from another route's bucket (one `X-RateLimit-Bucket` for all):
+# the bot's edits and deletions of a channel's messages count with its sends there, so a
+# correction's edits are held to the channel's 5 per 5 s as the day's digests are.
+SHARED_BUCKETS = {
+    "PATCH /channels/{channel_id}/messages/{message_id}": MESSAGES_ROUTE,
+    "DELETE /channels/{channel_id}/messages/{message_id}": MESSAGES_ROUTE,
+}
+
+
 def bucket_hash(route: str) -> str:
     """An opaque, stable bucket id per route template, like Discord's."""
     return hashlib.sha1(route.encode()).hexdigest()[:32]
@@ -97,12 +107,11 @@ class RateLimits:
         return None if self.global_rate is None else self._global.take(now)
 
     def check_route(self, route: str, major: str, now: float) -> Verdict:
+        route = SHARED_BUCKETS.get(route, route)
         key = (route, major)
         bucket = self._buckets.get(key)
         if bucket is None:
-            rate = self.channel_rate if route == "POST /channels/{channel_id}/messages" else (
-                self.route_rate
-            )
+            rate = self.channel_rate if route == MESSAGES_ROUTE else self.route_rate
             bucket = self._buckets[key] = Bucket(*rate)
         retry_after = bucket.take(now)
         return Verdict(bucket.headers(now, bucket_hash(route)), retry_after)

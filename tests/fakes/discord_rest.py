@@ -19,8 +19,8 @@ from tests.fakes.discord_http import (
     api_error,
     json_response,
 )
-from tests.fakes.discord_messages import apply_edit, message_payload
-from tests.fakes.discord_validation import check_commands, check_message
+from tests.fakes.discord_messages import message_payload
+from tests.fakes.discord_validation import check_commands, check_edit, check_message
 
 routes = web.RouteTableDef()
 _COMMANDS = API_PREFIX + r"/applications/{application_id:\d+}/commands"
@@ -161,22 +161,30 @@ async def get_message(request: web.Request) -> web.Response:
 
 @routes.patch(_MESSAGE)
 async def edit_message(request: web.Request) -> web.Response:
+    """Edit one of the bot's messages: the fields sent replace the message's (embeds and
+    components as whole lists), validated as a send is; the edit is recorded."""
+    fake = request.app[FAKE_KEY]
     found = _channel_message(request)
     body: dict[str, Any] = request[BODY_KEY] or {}
     if isinstance(found, web.Response):
         return found
-    if found["author"]["id"] != request.app[FAKE_KEY].bot_user["id"]:
+    if found["author"]["id"] != fake.bot_user["id"]:
         return api_error(403, "Cannot edit a message authored by another user", 50005)
-    if (invalid := check_message(body, edit=True)) is not None:
+    if (invalid := check_edit(found, body)) is not None:
         return json_response(invalid, status=400)
-    apply_edit(found, body)
+    fake.edit_message(found, body)
     return json_response(found)
 
 
 @routes.delete(_MESSAGE)
 async def delete_message(request: web.Request) -> web.Response:
+    """Delete one of the bot's messages (204); another's needs Manage Messages, which the
+    fake's bot never has."""
+    fake = request.app[FAKE_KEY]
     found = _channel_message(request)
     if isinstance(found, web.Response):
         return found
-    request.app[FAKE_KEY].delete_message(found)
+    if found["author"]["id"] != fake.bot_user["id"]:
+        return api_error(403, "Missing Permissions", 50013)
+    fake.delete_message(found)
     return web.Response(status=204)

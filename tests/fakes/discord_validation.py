@@ -102,6 +102,16 @@ def check_message(body: dict[str, Any], *, edit: bool = False) -> dict[str, Any]
     return None
 
 
+def check_edit(message: dict[str, Any], body: dict[str, Any]) -> dict[str, Any] | None:
+    """The 400 body Discord would answer for this edit of `message`, or None when valid: the
+    fields sent are checked as a send's are, and the message they leave must not be empty."""
+    if (invalid := check_message(body, edit=True)) is not None:
+        return invalid
+    kept = {key: message.get(key) for key in ("content", "embeds", "components", "flags")}
+    after = kept | {key: value for key, value in body.items() if key in kept}
+    return check_message(after)
+
+
 def check_commands(commands: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The 400 body for an invalid bulk overwrite of application commands, or None."""
     errors = FormErrors()

@@ -26,7 +26,6 @@ from tests.fakes.discord_interactions import AUTOCOMPLETE, MESSAGE_COMPONENT, In
 from tests.fakes.discord_messages import (
     EPHEMERAL_FLAG,
     LOADING_FLAG,
-    apply_edit,
     message_payload,
 )
 from tests.fakes.discord_validation import FormErrors, check_message
@@ -99,7 +98,7 @@ async def _apply(handle: InteractionHandle, kind: int, data: dict[str, Any]) -> 
         handle.original_id = int(handle.payload["message"]["id"])
         message = handle.original
         if kind == UPDATE_MESSAGE and message is not None:
-            apply_edit(message, data)
+            handle.fake.edit_message(message, data)
             return message
     return None
 
@@ -152,7 +151,8 @@ async def followup(request: web.Request) -> web.Response:
         return json_response(invalid, status=400)
     original = handle.original
     if original is not None and original["flags"] & LOADING_FLAG:
-        apply_edit(original, body)  # the first follow-up of a deferral replaces "thinking..."
+        # the first follow-up of a deferral replaces "thinking..."
+        handle.fake.edit_message(original, body)
         message = original
     else:
         message = _response_message(handle, body, int(body.get("flags") or 0))
@@ -191,7 +191,7 @@ async def edit_webhook_message(request: web.Request) -> web.Response:
         return found
     if (invalid := check_message(body, edit=True)) is not None:
         return json_response(invalid, status=400)
-    apply_edit(found, body)
+    request.app[FAKE_KEY].edit_message(found, body)
     return json_response(found)
 
 
