@@ -9,20 +9,25 @@ which queues the edits and follows them while the engine, still running, applies
 from __future__ import annotations
 
 import asyncio
-import shutil
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import yaml
 
-from bot.bootstrap import load_content, telegram_limits
+from bot.bootstrap import load_content
 from bot.catalog.live import LiveCatalog
 from bot.cli import main
-from bot.config import Config
 from bot.domain.clock import FakeClock
 from bot.store import Store
-from tests.e2e.delivery_helpers import CONTENT, delivering_to, due_minute, seed_due
+from tests.e2e.correction_helpers import (
+    NEW_TITLE,
+    SHIPPED,
+    operator_config,
+    queue_rows,
+    retitle,
+)
+from tests.e2e.correction_helpers import clock as clock  # fixtures
+from tests.e2e.correction_helpers import content as content
+from tests.e2e.delivery_helpers import delivering_to, due_minute, seed_due
 from tests.e2e.test_delivery_crash import TOKEN
 from tests.e2e.test_sent_records import records
 from tests.fakes.telegram_api import FakeBotApi
@@ -30,55 +35,11 @@ from tests.fakes.telegram_api import FakeBotApi
 pytestmark = pytest.mark.timing  # the fake enforces Telegram's real rates
 
 CHATS = list(range(40_000, 40_300))
-SHIPPED = telegram_limits(Config())  # the pacing a fresh install runs with
-NEW_TITLE = "A corrected title the editors wrote"
-
-
-def _config(tmp_path: Path, content: Path) -> str:
-    path = tmp_path / "config.yaml"
-    settings = {"content_dir": str(content), "database": str(tmp_path / "bot.sqlite3")}
-    path.write_text(yaml.safe_dump(settings), encoding="utf-8")
-    return str(path)
-
-
-def _retitle(content: Path, entry_id: str, title: str) -> str:
-    """The editors' fix: the brief's English title changed in its file; the old title."""
-    path, lines = load_content(content).locations[entry_id]
-    text = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    line = lines["title"] - 1
-    old = yaml.safe_load(text[line])["title"]
-    text[line] = text[line].replace(old, title) if old in text[line] else f"title: {title}\n"
-    path.write_text("".join(text), encoding="utf-8")
-    return old
-
-
-async def _outbox(store: Store, job: str) -> list[dict]:
-    async with store.db.read() as connection:
-        rows = await connection.execute_fetchall(
-            """SELECT c.chat_id, o.state, o.reason, o.priority FROM outbox o
-               JOIN chats c ON c.id = o.chat_pk WHERE o.job = ?""",
-            (job,),
-        )
-    return [dict(row) for row in rows]
 
 
 def _actions(message: dict) -> list[list[str]]:
     rows = message["reply_markup"]["inline_keyboard"]
     return [[button["callback_data"] for button in row] for row in rows]
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    """Today: the operator's command runs on the system clock, as in production, and queues
-    its rows for its own now; the engine's clock stands a few minutes later, so they are due."""
-    return FakeClock(datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5))
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(CONTENT, copy)
-    return copy
 
 
 async def test_a_correction_edits_every_copy_once_and_keeps_the_buttons(
@@ -88,7 +49,7 @@ async def test_a_correction_edits_every_copy_once_and_keeps_the_buttons(
     clock: FakeClock,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    config = _config(tmp_path, content)
+    config = operator_config(tmp_path, content)
     await seed_due(store, CHATS, due_minute(clock.now()))
     catalog = LiveCatalog(content, load=load_content)
     catalog.reload()
@@ -99,7 +60,7 @@ async def test_a_correction_edits_every_copy_once_and_keeps_the_buttons(
             assert all(len(messages) == 1 for messages in sent.values())
             [first, *_] = await records(store)
             brief_id = first["entries"].split(",")[0].split("@")[0]
-            old_title = _retitle(content, brief_id, NEW_TITLE)
+            old_title = retitle(content, brief_id, NEW_TITLE)
             assert old_title in sent[CHATS[0]][0]["text"]
             deleted, blocked = CHATS[1], CHATS[2]
             api.delete_by_reader(deleted, sent[deleted][0]["message_id"])
@@ -132,7 +93,7 @@ async def test_a_correction_edits_every_copy_once_and_keeps_the_buttons(
         assert f"Read more: {NEW_TITLE}" in str(edit["reply_markup"])  # its label corrected
         without_note = [line for line in edit["text"].splitlines() if "Corrected by" not in line]
         assert without_note == original["text"].replace(old_title, NEW_TITLE).splitlines()
-    rows = {int(row["chat_id"]): row for row in await _outbox(store, "correction")}
+    rows = {int(row["chat_id"]): row for row in await queue_rows(store, "correction")}
     assert rows[deleted]["state"] == "skipped" and "not found" in rows[deleted]["reason"]
     assert rows[blocked]["state"] == "failed"
     assert {row["priority"] for row in rows.values()} == {2}  # after the day's digests

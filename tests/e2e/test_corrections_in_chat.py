@@ -22,10 +22,10 @@ import yaml
 from bot.domain.clock import SystemClock
 from bot.store import Store
 from tests.e2e.conftest import OPERATOR
+from tests.e2e.correction_helpers import NEW_TITLE, queue_rows, retitle
+from tests.e2e.correction_helpers import content as content  # the fixture: a copy to edit
 from tests.e2e.delivery_helpers import digest_counts
 from tests.e2e.delivery_process import BotProcess, write_config
-from tests.e2e.test_corrections import NEW_TITLE, _outbox, _retitle
-from tests.e2e.test_corrections import content as content  # the fixture: a copy to edit
 from tests.e2e.test_delivery_crash import CONCURRENCY, TOKEN, subscribers_due_now
 from tests.e2e.test_sent_records import records
 from tests.fakes.telegram_api import FakeBotApi
@@ -78,7 +78,7 @@ async def test_a_correction_confirmed_in_chat_survives_a_kill_and_edits_each_mes
     async with await Store.open(database, SystemClock()) as store:
         [record, *_] = await records(store)
     brief_id = record["entries"].split(",")[0].split("@")[0]
-    old_title = _retitle(content, brief_id, NEW_TITLE)
+    old_title = retitle(content, brief_id, NEW_TITLE)
 
     reloaded = await _said(api, "/reload")
     assert f"{brief_id}: {CHATS} messages" in reloaded["text"]
@@ -109,7 +109,7 @@ async def test_a_correction_confirmed_in_chat_survives_a_kill_and_edits_each_mes
     second.signal(signal.SIGTERM)  # a stop finishes and records the edits on the wire
     assert await second.wait(timeout=10) == 0, second.output()
     async with await Store.open(database, SystemClock()) as store:
-        rows = await _outbox(store, "correction")
+        rows = await queue_rows(store, "correction")
 
     for chat in chat_ids:
         [original, *edits] = api.sent_to(chat)

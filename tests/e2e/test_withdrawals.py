@@ -18,9 +18,9 @@ from bot.bootstrap import live_catalog
 from bot.cli import main
 from bot.domain.clock import FakeClock
 from bot.store import Store
+from tests.e2e.correction_helpers import SHIPPED, operator_config, queue_rows
+from tests.e2e.correction_helpers import clock as clock  # the fixture: minutes after now
 from tests.e2e.delivery_helpers import delivering_to, due_minute, seed_due
-from tests.e2e.test_corrections import SHIPPED, _config, _outbox
-from tests.e2e.test_corrections import clock as clock  # the fixture: minutes after now
 from tests.e2e.test_delivery_crash import TOKEN
 from tests.e2e.test_delivery_long_digest import write_library
 from tests.fakes.telegram_api import FakeBotApi
@@ -36,7 +36,7 @@ async def test_a_withdrawal_replaces_the_entry_in_its_part_or_deletes_a_part_it_
     tmp_path: Path, store: Store, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     content = write_library(tmp_path / "content")
-    config = _config(tmp_path, content)
+    config = operator_config(tmp_path, content)
     await seed_due(store, CHATS, due_minute(clock.now()))
     async with FakeBotApi(TOKEN, global_rate=30, per_chat_rate=1) as api:
         catalog = live_catalog(content)
@@ -71,6 +71,6 @@ async def test_a_withdrawal_replaces_the_entry_in_its_part_or_deletes_a_part_it_
         assert api.message(chat, second["message_id"]) is None  # the prayer point's, deleted
     deletes = api.calls("deleteMessage")
     assert sorted(c["chat_id"] for c in deletes) == CHATS
-    rows = await _outbox(store, "correction")
+    rows = await queue_rows(store, "correction")
     assert {row["state"] for row in rows} == {"sent"}
     assert len(rows) == 2 * 2 * len(CHATS)  # each withdrawal visits both parts of each digest
