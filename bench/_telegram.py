@@ -2,6 +2,10 @@
 the peer (a plain loop over python-telegram-bot's `send_message` with `AIORateLimiter`), and a
 bare concurrent send loop with no engine and no limiter (what the HTTP stack alone can do).
 
+`bench.corrections` uses `FakeWithEdits`: the same fake, started with no limits (the
+digests go out first, as fast as the engine sends them), then told to enforce them while the
+edits of a correction are measured; it reports each edit by (chat, message id).
+
 Another platform can plug in the same way, with a module providing these names (`serve_fake`,
 `make_bot`, `make_sender`, `limits`, `run_peer`, `run_bare`) listed in
 `bench._engine_run.PLATFORMS`; Discord has its own self-contained `bench.broadcast_discord`,
@@ -22,7 +26,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bench._common import peak_rss_mb, receive
+from bench._common import ChildServer, peak_rss_mb, receive
 from bot.adapters.telegram.http import AiohttpRequest
 from bot.adapters.telegram.mapping import keyboard
 from bot.adapters.telegram.replies import NO_PREVIEW
@@ -64,6 +68,74 @@ async def _serve(pipe: Connection, global_rate: float, per_chat_rate: float) -> 
         "failed": api.stats.failed,
         "accepted_at": api.stats.accepted_at,
         "per_chat": {c: n for c in chats if (n := len(api.sent_to(c, edits=False)))},
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    await api.stop()
+    pipe.send(records)
+
+
+class FakeWithEdits(ChildServer):
+    """FakeBotApi in a process of its own with no limits until `limit` sets them; on stop it
+    answers with its counters since then and every edit it accepted (`serve_fake_with_edits`).
+
+    One fake for both phases, because an edit is accepted only for a message the same fake
+    sent: the digests can go out unpaced and the edits be measured against the limits.
+    """
+
+    def __init__(self, needle: str) -> None:
+        super().__init__(serve_fake_with_edits, needle)
+
+    def limit(self, global_rate: float, per_chat_rate: float, timeout: float = 30.0) -> None:
+        """Enforce these rates from now on, for sends and edits alike; counters start again."""
+        self._parent.send(("limits", global_rate, per_chat_rate))
+        if not self._parent.poll(timeout):
+            raise TimeoutError("the fake server did not take its limits")
+        self._parent.recv()
+
+
+def serve_fake_with_edits(pipe: Connection, needle: str) -> None:
+    """Child process of `FakeWithEdits`; `needle` is a text every edit should carry (the
+    corrected title), checked here so the records need not carry 10,000 texts back."""
+    logging.basicConfig(level=logging.WARNING)
+    gc.disable()  # as in serve_fake: a collection's pause would bunch the stamps
+    asyncio.run(_serve_with_edits(pipe, needle))
+
+
+async def _serve_with_edits(pipe: Connection, needle: str) -> None:
+    from tests.fakes.telegram_api import FakeBotApi
+    from tests.fakes.telegram_faults import FloodControl
+    from tests.fakes.telegram_server import SendStats
+
+    api = FakeBotApi(TOKEN)  # no limits
+    await api.start()
+    pipe.send(api.base_url)
+    before = api.stats
+    while (command := await receive(pipe)) != "stop":
+        _, global_rate, per_chat_rate = command
+        before, api.stats = api.stats, SendStats()
+        # FakeBotApi takes its limits when made; the server looks its flood control up on
+        # every request, so a new one enforces the new limits from the next request on.
+        api._flood = FloodControl(global_rate, per_chat_rate, 20)
+        pipe.send("ok")
+    chats = {int(params["chat_id"]) for params in api.calls("sendMessage")}
+    sent: list[tuple[int, int]] = []
+    edits: list[tuple[int, int, float, bool]] = []  # chat, message id, accepted at, has needle
+    for chat in sorted(chats):
+        for message in api.sent_to(chat):
+            number = message["message_id"]
+            if message["edited"]:
+                edits.append((chat, number, message["at"], needle in message["text"]))
+            else:
+                sent.append((chat, number))
+    records = {
+        "before": {"accepted": before.accepted, "rate_limited": before.rate_limited},
+        "accepted": api.stats.accepted,
+        "rate_limited": api.stats.rate_limited,
+        "failed": api.stats.failed,
+        "accepted_at": api.stats.accepted_at,
+        "edit_requests": len(api.calls("editMessageText")),
+        "sent": sent,
+        "edits": edits,
         "peak_rss_mb": peak_rss_mb(),
     }
     await api.stop()
