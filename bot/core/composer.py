@@ -29,6 +29,7 @@ from bot.domain.chat import ChatRecord
 from bot.domain.queue import BROADCAST, CORRECTION, Composition, Inputs, Job, Prepared
 
 CACHED_DIGESTS = 4096
+CACHED_RENDERS = 512  # per platform, for corrections
 
 
 class EmptyDigest(RuntimeError):
@@ -57,6 +58,26 @@ class Composer:
         self._digests: dict[tuple[date, tuple[str, ...], frozenset], Digest] = {}
         self._composed_from: object = None  # the catalog the cached digests came from
         self._snapshots: dict[str, tuple[Brief | Prayer, tuple[str, str, str]]] = {}
+        self._renders: dict[object, dict[tuple[Reply, bool], tuple[object, ...]]] = {}
+
+    def _cached_render(
+        self, render: Callable[[Reply], Sequence[object]]
+    ) -> Callable[[Reply], Sequence[object]]:
+        """`render`, remembering its results: a correction re-renders the same few digests
+        (a day's, in a language and style) for thousands of messages, several times each,
+        and rendering them afresh kept the event loop busy long enough to bunch the sends."""
+        cache = self._renders.setdefault(render, {})
+
+        def cached(reply: Reply) -> Sequence[object]:
+            key = (reply, reply.protect)  # `protect` takes no part in a Reply's equality
+            found = cache.get(key)
+            if found is None:
+                if len(cache) >= CACHED_RENDERS:
+                    cache.clear()
+                found = cache[key] = tuple(render(reply))
+            return found
+
+        return cached
 
     def prepare(
         self, job: Job, inputs: Inputs | None, render: Callable[[Reply], Sequence[object]]
@@ -68,7 +89,8 @@ class Composer:
             if job.job == CORRECTION:
                 edit = inputs.edits.get(job.id)
                 archive, protect = self.archive_after_months, self.protect_content
-                return prepare_edit(edit, inputs.prayed, render, archive, protect)
+                cached = self._cached_render(render)
+                return prepare_edit(edit, inputs.prayed, cached, archive, protect)
             chat = job.chat
             language = chat.language if chat and chat.language else self.language
             with use_locale(language):
