@@ -57,7 +57,7 @@ async def follow(services: Services, correction_id: int) -> None:
     assert progress is not None
     still, last = 0.0, -1
     with tqdm(total=progress.messages, unit="msg", desc=f"correction {correction_id}") as bar:
-        while progress.finished < progress.messages:
+        while progress.under_way:
             await asyncio.sleep(POLL_SECONDS)
             found = await services.outbox.correction_progress(correction_id)
             assert found is not None

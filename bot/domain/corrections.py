@@ -32,6 +32,12 @@ class CorrectionProgress:
     did_not_fit: int = 0
 
     @property
+    def under_way(self) -> bool:
+        """Messages still to edit. Not `finished < messages`: a chat that /forgets, or the
+        pruning of old rows, takes rows away, and such a correction would never finish."""
+        return self.by_state.get("pending", 0) + self.by_state.get("sending", 0) > 0
+
+    @property
     def finished(self) -> int:
         return sum(n for state, n in self.by_state.items() if state not in ("pending", "sending"))
 

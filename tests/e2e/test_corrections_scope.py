@@ -3,7 +3,8 @@
 Four chats get the day's digest, two in English and two in Korean, from the engine on a real
 `telegram.Bot` against FakeBotApi. A fix to the Korean title edits the Korean copies alone.
 Two fixes queued one after the other while no bot runs coalesce: the second supersedes the
-first, and each message is edited once, to the latest text.
+first, and each message is edited once, to the latest text; a chat that /forgets meanwhile
+takes its rows along, and the correction still ends.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.cli import main
 from bot.domain.chat import Address
 from bot.domain.clock import FakeClock
 from bot.store import Store, chats
+from bot.store.outbox import Outbox
 from tests.e2e.correction_helpers import NEW_TITLE, operator_config, queue_rows, retitle
 from tests.e2e.correction_helpers import clock as clock  # fixtures
 from tests.e2e.correction_helpers import content as content
@@ -28,6 +30,7 @@ from tests.fakes.telegram_api import FakeBotApi
 
 ENGLISH, KOREAN = [42_001, 42_002], [42_003, 42_004]
 NEW_KOREAN_TITLE = "편집진이 고친 제목"
+KEPT, GONE = ENGLISH  # GONE sends /forget while a correction waits for the bot
 
 
 async def _delivered(store: Store, clock: FakeClock, content: Path, api: FakeBotApi) -> str:
@@ -97,16 +100,21 @@ async def test_a_second_fix_before_the_first_ran_supersedes_it(
         codes = [await _correct(config, brief_id, "--no-wait")]
         retitle(content, brief_id, NEW_TITLE)
         codes.append(await _correct(config, brief_id, "--no-wait"))
+        [running] = await Outbox(store.db, clock).running_corrections()
+        assert await store.forget(Address(PLATFORM, str(GONE)))  # its rows go with it
         async with delivering_to(api, store, live_catalog(content), clock) as delivery:
             await delivery.engine.run_until_idle(timeout=10)
     out = capsys.readouterr().out
 
     assert codes == [0, 0], out
-    for chat in ENGLISH:
-        [edit] = _edited(api, chat)  # once, to the latest
-        assert NEW_TITLE in edit["text"] and first not in edit["text"]
+    assert (running.correction.id, running.messages) == (2, 2)  # the latest, the 2 en copies
+    [edit] = _edited(api, KEPT)  # once, to the latest
+    assert NEW_TITLE in edit["text"] and first not in edit["text"]
+    assert _edited(api, GONE) == []
     rows = await queue_rows(store, "correction")
-    assert sorted(row["state"] for row in rows) == ["sent"] * 2 + ["skipped"] * 2
-    assert {row["reason"] for row in rows if row["state"] == "skipped"} == {
+    assert sorted(row["state"] for row in rows) == ["sent", "skipped"]
+    assert [row["reason"] for row in rows if row["state"] == "skipped"] == [
         "superseded by a later correction"
-    }
+    ]
+    # One of its two messages is gone with its chat: the correction is over all the same.
+    assert await Outbox(store.db, clock).running_corrections() == []

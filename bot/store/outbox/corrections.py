@@ -203,7 +203,7 @@ async def running(connection: aiosqlite.Connection) -> list[CorrectionProgress]:
     found = []
     for row in rows:
         progress = await progress_of(connection, row["id"])
-        if progress is not None and progress.finished < progress.messages:
+        if progress is not None and progress.under_way:
             found.append(progress)
     return found
 
