@@ -82,6 +82,7 @@ async def test_a_correction_confirmed_in_chat_survives_a_kill_and_edits_each_mes
 
     reloaded = await _said(api, "/reload")
     assert f"{brief_id}: {CHATS} messages" in reloaded["text"]
+    assert reloaded["text"].endswith("send /correct ID; to take an entry back, /withdraw ID.")
     asked = await _said(api, f"/correct {brief_id}")
     [[confirm], [cancel]] = asked["reply_markup"]["inline_keyboard"]
     assert f"corrects '{brief_id}' in {CHATS} messages already sent" in asked["text"]

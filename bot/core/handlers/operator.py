@@ -110,7 +110,7 @@ async def reload(ctx: Context, args: str) -> Reply:
     if not copies:
         return text_reply(reloaded)
     lines = [tn("reload.copies", count, id=entry) for entry, count in sorted(copies.items())]
-    return text_reply(reloaded, t("reload.changed"), *lines)
+    return text_reply(reloaded, t("reload.changed"), *lines, t("reload.hint"))
 
 
 def changed_entries(before: Library, after: Library) -> dict[str, str]:
