@@ -29,6 +29,9 @@ async def correct(
     """Plan, confirm, queue and (with `wait`) follow one correction or withdrawal."""
     from bot.bootstrap import open_services
 
+    if not config.database.exists():  # opening would create an empty one
+        print(f"Nothing to do: no database at {config.database}, so nothing was sent yet.")
+        return 1
     async with open_services(config) as services:
         try:
             plan = await plan_correction(services, entry_id, action)

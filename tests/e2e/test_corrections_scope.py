@@ -118,3 +118,15 @@ async def test_a_second_fix_before_the_first_ran_supersedes_it(
     ]
     # One of its two messages is gone with its chat: the correction is over all the same.
     assert await Outbox(store.db, clock).running_corrections() == []
+
+
+def test_a_correction_with_no_database_yet_says_so_and_creates_none(
+    tmp_path: Path, content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = operator_config(tmp_path, content)
+
+    code = main(["correct", "2019-06-sent-back-from-china", "--yes", "--config", config])
+
+    assert code == 1
+    assert "no database at" in capsys.readouterr().out
+    assert not (tmp_path / "bot.sqlite3").exists()
