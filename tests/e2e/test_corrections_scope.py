@@ -10,6 +10,8 @@ takes its rows along, and the correction still ends.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,17 +35,31 @@ NEW_KOREAN_TITLE = "편집진이 고친 제목"
 KEPT, GONE = ENGLISH  # GONE sends /forget while a correction waits for the bot
 
 
-async def _delivered(store: Store, clock: FakeClock, content: Path, api: FakeBotApi) -> str:
-    """The day's digest to every chat, each in its language; the first brief's id."""
+@dataclass
+class Sent:
+    """The day's digest delivered to every chat, each in its language, and the operator's
+    config; `brief_id` is the digest's first brief."""
+
+    api: FakeBotApi
+    brief_id: str
+    config: str
+
+
+@pytest.fixture
+async def sent(
+    tmp_path: Path, content: Path, store: Store, clock: FakeClock
+) -> AsyncIterator[Sent]:
     await seed_due(store, ENGLISH + KOREAN, due_minute(clock.now()))
     async with store.db.write() as connection:
         for chat in KOREAN:
             address = Address(PLATFORM, str(chat))
             await chats.update_chat(connection, address, now=clock.now(), language="ko")
-    async with delivering_to(api, store, live_catalog(content), clock) as delivery:
-        await delivery.tick_and_drain()
-    [record, *_] = await records(store)
-    return record["entries"].split(",")[0].split("@")[0]
+    async with FakeBotApi(TOKEN) as api:
+        async with delivering_to(api, store, live_catalog(content), clock) as delivery:
+            await delivery.tick_and_drain()
+        [record, *_] = await records(store)
+        brief_id = record["entries"].split(",")[0].split("@")[0]
+        yield Sent(api, brief_id, operator_config(tmp_path, content))
 
 
 def _edited(api: FakeBotApi, chat: int) -> list[dict]:
@@ -57,25 +73,23 @@ async def _correct(config: str, entry_id: str, *options: str) -> int:
 
 
 async def test_a_fix_to_the_korean_text_edits_only_the_korean_copies(
-    tmp_path: Path,
+    sent: Sent,
     content: Path,
     store: Store,
     clock: FakeClock,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    config = operator_config(tmp_path, content)
-    async with FakeBotApi(TOKEN) as api:
-        brief_id = await _delivered(store, clock, content, api)
-        entry = live_catalog(content).current.entry(brief_id)
-        assert entry is not None
-        old = dict(entry.translations[0].texts)["title"]
-        path, _ = load_content(content).locations[brief_id]
-        path.write_text(path.read_text("utf-8").replace(old, NEW_KOREAN_TITLE), "utf-8")
-        assert old in api.sent_to(KOREAN[0])[0]["text"]
-        capsys.readouterr()
-        async with delivering_to(api, store, live_catalog(content), clock):
-            code = await _correct(config, brief_id)
-        out = capsys.readouterr().out
+    api, brief_id = sent.api, sent.brief_id
+    entry = live_catalog(content).current.entry(brief_id)
+    assert entry is not None
+    old = dict(entry.translations[0].texts)["title"]
+    path, _ = load_content(content).locations[brief_id]
+    path.write_text(path.read_text("utf-8").replace(old, NEW_KOREAN_TITLE), "utf-8")
+    assert old in api.sent_to(KOREAN[0])[0]["text"]
+    capsys.readouterr()
+    async with delivering_to(api, store, live_catalog(content), clock):
+        code = await _correct(sent.config, brief_id)
+    out = capsys.readouterr().out
 
     assert code == 0, out
     assert "in 2 messages already sent (한국어)" in out and "Done: 2 edited" in out
@@ -87,23 +101,21 @@ async def test_a_fix_to_the_korean_text_edits_only_the_korean_copies(
 
 
 async def test_a_second_fix_before_the_first_ran_supersedes_it(
-    tmp_path: Path,
+    sent: Sent,
     content: Path,
     store: Store,
     clock: FakeClock,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    config = operator_config(tmp_path, content)
-    async with FakeBotApi(TOKEN) as api:
-        brief_id = await _delivered(store, clock, content, api)
-        first = retitle(content, brief_id, "A first fix, soon found wrong")
-        codes = [await _correct(config, brief_id, "--no-wait")]
-        retitle(content, brief_id, NEW_TITLE)
-        codes.append(await _correct(config, brief_id, "--no-wait"))
-        [running] = await Outbox(store.db, clock).running_corrections()
-        assert await store.forget(Address(PLATFORM, str(GONE)))  # its rows go with it
-        async with delivering_to(api, store, live_catalog(content), clock) as delivery:
-            await delivery.engine.run_until_idle(timeout=10)
+    api, brief_id = sent.api, sent.brief_id
+    first = retitle(content, brief_id, "A first fix, soon found wrong")
+    codes = [await _correct(sent.config, brief_id, "--no-wait")]
+    retitle(content, brief_id, NEW_TITLE)
+    codes.append(await _correct(sent.config, brief_id, "--no-wait"))
+    [running] = await Outbox(store.db, clock).running_corrections()
+    assert await store.forget(Address(PLATFORM, str(GONE)))  # its rows go with it
+    async with delivering_to(api, store, live_catalog(content), clock) as delivery:
+        await delivery.engine.run_until_idle(timeout=10)
     out = capsys.readouterr().out
 
     assert codes == [0, 0], out
