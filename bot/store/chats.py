@@ -63,7 +63,7 @@ async def ensure_chat(
         VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (platform, chat_id) DO UPDATE
             SET kind = excluded.kind, updated_at = excluded.updated_at
-            WHERE kind IS NOT excluded.kind
+            WHERE chats.kind IS NOT excluded.kind
         """,
         (
             address.platform,

@@ -35,7 +35,7 @@ async def record_prayer(
         await connection.execute(
             """
             INSERT INTO prayer_tallies (prayer_id, day, people) VALUES (?, ?, 1)
-            ON CONFLICT (prayer_id, day) DO UPDATE SET people = people + 1
+            ON CONFLICT (prayer_id, day) DO UPDATE SET people = prayer_tallies.people + 1
             """,
             (prayer_id, day_text(day)),
         )
@@ -70,10 +70,14 @@ async def move(connection: aiosqlite.Connection, old: Address, new: Address) -> 
         """,
         both,
     )
+    # The rows counted twice (above) stay with `old`, and `forget` drops them.
     await connection.execute(
-        "UPDATE OR IGNORE prayers SET platform = ?, chat_id = ? "
-        "WHERE platform = ? AND chat_id = ?",
-        (new.platform, new.chat_id, old.platform, old.chat_id),
+        """UPDATE prayers SET platform = ?, chat_id = ?
+           WHERE platform = ? AND chat_id = ? AND NOT EXISTS (
+               SELECT 1 FROM prayers AS n
+               WHERE n.platform = ? AND n.chat_id = ? AND n.prayer_id = prayers.prayer_id
+                 AND n.day = prayers.day AND n.person = prayers.person)""",
+        (new.platform, new.chat_id, old.platform, old.chat_id, new.platform, new.chat_id),
     )
     await forget(connection, old)
 

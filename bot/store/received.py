@@ -22,12 +22,14 @@ from bot.store.records import day_text
 _KEEP_TWO_LATEST = """
     ON CONFLICT (chat_pk, entry_id) DO UPDATE SET
         previous_day = CASE
-            WHEN excluded.day > day THEN max(day, coalesce(excluded.previous_day, day))
-            WHEN excluded.day < day THEN max(excluded.day, coalesce(previous_day, excluded.day))
-            ELSE coalesce(max(previous_day, excluded.previous_day), previous_day,
+            WHEN excluded.day > received.day
+                THEN max(received.day, coalesce(excluded.previous_day, received.day))
+            WHEN excluded.day < received.day
+                THEN max(excluded.day, coalesce(received.previous_day, excluded.day))
+            ELSE coalesce(max(received.previous_day, excluded.previous_day), received.previous_day,
                           excluded.previous_day)
         END,
-        day = max(day, excluded.day)
+        day = max(received.day, excluded.day)
 """
 
 

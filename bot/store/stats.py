@@ -22,9 +22,10 @@ async def platform_counts(connection: aiosqlite.Connection) -> dict[str, Platfor
             connection,
             """
             SELECT platform,
-                   sum(subscribed = 1) AS subscribed,
-                   sum(subscribed = 0 AND deactivated_reason IS NULL) AS unsubscribed,
-                   sum(deactivated_reason IS NOT NULL) AS deactivated
+                   count(*) FILTER (WHERE subscribed = 1) AS subscribed,
+                   count(*) FILTER (WHERE subscribed = 0 AND deactivated_reason IS NULL)
+                       AS unsubscribed,
+                   count(*) FILTER (WHERE deactivated_reason IS NOT NULL) AS deactivated
             FROM chats GROUP BY platform ORDER BY platform
             """,
         )
@@ -79,12 +80,13 @@ async def _counts(
     connection: aiosqlite.Connection,
     sql: str,
     parameters: dict[str, str] | None = None,
-    limit: int = -1,
+    limit: int | None = None,
 ) -> dict[str, int]:
-    """Run a `SELECT name, n` query; largest first, ties by name, at most `limit` (-1: all)."""
+    """Run a `SELECT name, n` query; largest first, ties by name, at most `limit` (None: all)."""
+    at_most = "" if limit is None else f" LIMIT {int(limit)}"
     rows = await fetch_all(
         connection,
-        f"SELECT name, n FROM ({sql}) ORDER BY n DESC, name LIMIT :limit",
-        {**(parameters or {}), "limit": limit},
+        f"SELECT name, n FROM ({sql}) AS counted ORDER BY n DESC, name{at_most}",
+        parameters or {},
     )
     return {row["name"]: row["n"] for row in rows}

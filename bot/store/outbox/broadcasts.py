@@ -19,8 +19,10 @@ async def draft(
 ) -> tuple[int, int]:
     """Save an operator's message to confirm; returns (id, subscribers it would reach on
     `platforms`, the ones running: `confirm` queues it for those alone)."""
-    cursor = await connection.execute(
-        "INSERT INTO broadcasts (text, created_at) VALUES (?, ?)", (text, now)
+    drafted = await fetch_one(
+        connection,
+        "INSERT INTO broadcasts (text, created_at) VALUES (?, ?) RETURNING id",
+        (text, now),
     )
     names = sorted(set(platforms))
     count = await fetch_one(
@@ -28,7 +30,7 @@ async def draft(
         f"SELECT count(*) FROM chats WHERE subscribed = 1 AND platform IN ({placeholders(names)})",
         names,
     )
-    return int(cursor.lastrowid or 0), int(count[0]) if count else 0
+    return int(drafted[0]) if drafted else 0, int(count[0]) if count else 0
 
 
 async def confirm(

@@ -47,7 +47,7 @@ async def sent_revisions(
            JOIN entry_revisions r ON r.revision = e.revision
            JOIN chats c ON c.id = m.chat_pk
            WHERE e.entry_id = ? AND m.sent_at >= ? AND c.deactivated_reason IS NULL
-           GROUP BY e.revision, m.language""",
+           GROUP BY e.revision, r.body, m.language""",
         (entry_id, since),
     )
     return [SentRevision(r["revision"], r["body"], r["language"], r["copies"]) for r in rows]
@@ -90,10 +90,11 @@ async def create(
                 WHERE id IN ({placeholders(superseded)})""",
             superseded,
         )
-    cursor = await connection.execute(
+    created = await fetch_one(
+        connection,
         """INSERT INTO corrections (entry_id, action, revision, remove, noted_on, messages,
                                     created_at)
-           VALUES (?, ?, ?, ?, ?, 0, ?)""",
+           VALUES (?, ?, ?, ?, ?, 0, ?) RETURNING id""",
         (
             correction.entry_id,
             correction.action,
@@ -103,8 +104,8 @@ async def create(
             now,
         ),
     )
-    correction_id = cursor.lastrowid
-    assert correction_id is not None
+    assert created is not None
+    correction_id = int(created[0])
     if correction.action == CORRECT:
         await connection.execute(
             """INSERT OR IGNORE INTO entry_revisions (revision, entry_id, body, first_sent)

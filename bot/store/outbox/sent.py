@@ -67,7 +67,8 @@ async def record_sent(
     await connection.executemany(
         """INSERT INTO sent_entries (chat_pk, job, key, part, entry_id, revision, position)
            VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT DO UPDATE SET revision = excluded.revision, position = excluded.position""",
+           ON CONFLICT (chat_pk, job, key, part, entry_id) DO UPDATE
+               SET revision = excluded.revision, position = excluded.position""",
         entries,
     )
     new = [row for rev, row in revisions.items() if rev not in written]
