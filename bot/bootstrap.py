@@ -29,7 +29,7 @@ from bot.delivery.ports import Limits, PlatformSender
 from bot.delivery.settings import EngineSettings
 from bot.domain.clock import Clock, SystemClock
 from bot.render.telegram_html import TELEGRAM_LIMIT, escaped_at_most, rendered_length
-from bot.store import Store
+from bot.store import Store, StoreError, location
 from bot.store.outbox import Outbox
 
 PRAYER_KEY_ENV = "BRIEFBOT_PRAYER_KEY"
@@ -156,15 +156,22 @@ def core_settings(config: Config, extra_operators: Iterable[tuple[str, str]] = (
     )
 
 
-def prayer_key(database: Path) -> bytes:
+def prayer_key(database: Path | str) -> bytes:
     """The secret "I prayed" hashes people with: `BRIEFBOT_PRAYER_KEY`, else a random key
     kept in a file of its own beside the database (created once, readable by its owner only),
     so the count survives restarts and a copy of the database alone cannot be tested against
-    known user ids."""
+    known user ids. With PostgreSQL the environment must give it: every instance must hash
+    with the same key, and there is no file they share."""
     given = os.environ.get(PRAYER_KEY_ENV, "")
     if given:
         return given.encode()
-    path = database.with_name(database.name + ".prayer-key")
+    file = location.sqlite_file(database)
+    if file is None:
+        raise StoreError(
+            f"set {PRAYER_KEY_ENV} (at least 32 random characters, the same for every "
+            "instance) to use a PostgreSQL database"
+        )
+    path = file.with_name(file.name + ".prayer-key")
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -193,7 +200,7 @@ async def open_services(
             clock=clock,
             settings=core_settings(config, extra_operators),
             platforms=tuple(platforms),
-            prayer_key=prayer_key(Path(config.database)),
+            prayer_key=prayer_key(config.database),
         )
     finally:
         await store.close()

@@ -19,6 +19,7 @@ from bot.config import Config, ConfigError, load_config
 from bot.core.languages import LANGUAGES
 from bot.core.messages import use_locale
 from bot.logs import setup_logging
+from bot.store import location
 
 DEFAULT_CONFIG = Path("config.yaml")
 
@@ -149,9 +150,8 @@ def cmd_console(args: argparse.Namespace) -> int:
     config = _config(args)
     if not args.production_database:
         # A sandbox: trying the bot must not subscribe a console chat in real figures.
-        config = config.model_copy(
-            update={"database": config.database.with_name(CONSOLE_DATABASE)}
-        )
+        beside = location.sqlite_file(config.database) or Path("data") / "console.sqlite3"
+        config = config.model_copy(update={"database": beside.with_name(CONSOLE_DATABASE)})
     setup_logging("WARNING")
     return asyncio.run(run_console(config, operator=args.operator, language=args.language))
 

@@ -18,6 +18,7 @@ from bot.config import Config
 from bot.core.context import Services
 from bot.core.corrections import CorrectionRefused, describe, plan_correction, queue_correction
 from bot.core.messages import t
+from bot.store import location
 
 POLL_SECONDS = 1.0
 STALLED_SECONDS = 60.0  # no progress this long: probably no `briefbot run` is running
@@ -29,7 +30,7 @@ async def correct(
     """Plan, confirm, queue and (with `wait`) follow one correction or withdrawal."""
     from bot.bootstrap import open_services
 
-    if not config.database.exists():  # opening would create an empty one
+    if not location.exists(config.database):  # opening would create an empty one
         print(f"Nothing to do: no database at {config.database}, so nothing was sent yet.")
         return 1
     async with open_services(config) as services:

@@ -41,7 +41,7 @@ from bot.core.views import digest_reply, long_date, shown_title
 from bot.domain.clock import SystemClock
 from bot.domain.secrets import scrub
 from bot.render import discord_embeds, plain, telegram_html
-from bot.store import Store, StoreError
+from bot.store import Store, StoreError, location
 from bot.store.backup import back_up
 from bot.store.outbox import Outbox
 
@@ -230,7 +230,7 @@ def topics_table(config: Config) -> int:
 
 
 async def stats(config: Config) -> int:
-    if not config.database.exists():
+    if not location.exists(config.database):
         print(f"No database at {config.database} yet: the bot has not run with this config.")
         return 0
     clock = SystemClock()
@@ -255,8 +255,16 @@ def counted(count: int, noun: str) -> str:
 
 def backup(config: Config, target: Path) -> int:
     """`briefbot backup FILE`: the copy, what it holds, and how to restore it."""
+    database = location.sqlite_file(config.database)
+    if database is None:
+        print(
+            "The database is a PostgreSQL server: back it up with the server's own tools "
+            "(pg_dump, or your provider's snapshots).",
+            file=sys.stderr,
+        )
+        return 1
     try:
-        made = back_up(Path(config.database), target.absolute())
+        made = back_up(database, target.absolute())
     except StoreError as error:
         print(str(error), file=sys.stderr)
         return 1
@@ -264,7 +272,7 @@ def backup(config: Config, target: Path) -> int:
         f"Backed up {counted(made.chats, 'chat')} and {counted(made.queue_rows, 'queue row')} "
         f"to {made.path} ({made.megabytes} MB, {made.seconds} s); its integrity check passed."
     )
-    live = Path(config.database)
+    live = database
     print(
         f"To restore: stop the bot, delete {live.name}-wal and {live.name}-shm beside "
         f"{live} if they are there (they belong to the old file), then copy {made.path.name} "

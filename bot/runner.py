@@ -15,6 +15,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.adapters.console import CONSOLE, CONSOLE_USER, Console, ConsoleSender
 from bot.adapters.errors import StartupError
@@ -32,8 +33,11 @@ from bot.monitoring.measured import MeasuredSender, measured_tick
 from bot.monitoring.metrics import Metrics
 from bot.monitoring.readiness import Readiness
 from bot.platforms import Running, enabled_platforms
-from bot.store import StoreError
-from bot.store.sender_lock import CHECK_SECONDS, SenderLock
+from bot.store import StoreError, location
+from bot.store.sender_lock import CHECK_SECONDS, FileSenderLock
+
+if TYPE_CHECKING:
+    from bot.store.pg.sender import PgSenderLock
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +112,7 @@ async def prune(services: Services, keep_queue: timedelta, keep_sent: timedelta)
         log.info("deleted %d record(s) of messages sent over %s ago", removed, keep_sent)
 
 
-async def run_console(
-    config: Config, operator: bool = False, language: str | None = None
-) -> int:
+async def run_console(config: Config, operator: bool = False, language: str | None = None) -> int:
     """The console chat; its user is an operator only when asked (`operator`)."""
     try:
         async with open_services(
@@ -184,14 +186,27 @@ async def wait_for_stop(unhealthy: asyncio.Event) -> bool:
             loop.remove_signal_handler(sig)
 
 
-async def _hold_sender_lock(lock: SenderLock, services: Services, config: Config) -> bool:
+def sender_lock(database: Path | str) -> FileSenderLock | PgSenderLock:
+    """The lock that makes this process the one sender: a file beside a SQLite database, an
+    advisory lock on a PostgreSQL server."""
+    path = location.sqlite_file(database)
+    if path is not None:
+        return FileSenderLock(path)
+    from bot.store.pg.sender import PgSenderLock
+
+    return PgSenderLock(str(database))
+
+
+async def _hold_sender_lock(
+    lock: FileSenderLock | PgSenderLock, services: Services, config: Config
+) -> bool:
     """Take the database's sender lock, standing by while another process holds it (its
     health is served meanwhile; it is not ready); False if stopped before taking it."""
-    if lock.try_acquire():
+    if await lock.try_acquire():
         return True
     log.info(
         "another briefbot process delivers from %s; standing by to take over when it stops",
-        config.database,
+        location.shown(config.database),
     )
     async with monitoring(services, config, {}, Metrics(services.catalog, {}), standing_by=True):
         if not await stand_by(lock):
@@ -203,14 +218,14 @@ async def _hold_sender_lock(lock: SenderLock, services: Services, config: Config
     return True
 
 
-async def stand_by(lock: SenderLock) -> bool:
+async def stand_by(lock: FileSenderLock | PgSenderLock) -> bool:
     """Try the lock every `CHECK_SECONDS` until it is ours (True) or SIGINT/SIGTERM (False)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        while not lock.try_acquire():
+        while not await lock.try_acquire():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), CHECK_SECONDS)
             if stop.is_set():
@@ -241,10 +256,10 @@ async def run_bot(config: Config) -> int:
             open_services(config, platforms=[p.name for p in platforms]) as services,
             contextlib.AsyncExitStack() as stack,
         ):
-            lock = SenderLock(Path(config.database))
+            lock = sender_lock(config.database)
             if not await _hold_sender_lock(lock, services, config):
                 return 0  # stopped while standing by
-            stack.callback(lock.release)  # registered first: released after everything stops
+            stack.push_async_callback(lock.release)  # first in: released after all stopped
             core = BriefBot(services)
             running = {
                 p.name: await p.launch(core, p.token or "", config, stack) for p in platforms
@@ -255,6 +270,8 @@ async def run_bot(config: Config) -> int:
                 delivering(services, senders, config, metrics) as engine,
                 monitoring(services, config, running, metrics),
             ):
+                lost = "the connection holding the sender lock dropped"
+                lock.on_lost(lambda: engine.health.stop_now(lost))
                 log.info("running on %s", ", ".join(p.name for p in platforms))
                 if await wait_for_stop(engine.health.unhealthy):
                     return _fail(f"Stopped because the bot is unhealthy: {engine.health.reason}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from bot.domain.clock import FakeClock
 from bot.store import Store
 from bot.store.outbox import Outbox
 from tests import builders
+from tests.pg_server import PgServer, bindir, fresh_database, started
 
 REPO = Path(__file__).resolve().parent.parent
 E2E = REPO / "tests" / "e2e"
@@ -65,9 +66,51 @@ def clock() -> FakeClock:
     return FakeClock(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every store and queue test (a unit test using `store`) runs on both backends; the
+    end-to-end tests use SQLite, except those that ask for `postgres_url` themselves."""
+    if "store" in metafunc.fixturenames and E2E not in metafunc.definition.path.parents:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("backend", BACKENDS[:1] if only_sqlite else BACKENDS, indirect=True)
+
+
 @pytest.fixture
-async def store(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Store]:
-    store = await Store.open(tmp_path / "bot.sqlite3", clock)
+def backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A real PostgreSQL server for the run (`tests.pg_server`), started on first use. On a
+    machine without the server's binaries the PostgreSQL tests are skipped, saying why; on
+    CI (which installs them, `.ci/run`) they fail instead."""
+    if bindir() is None:
+        reason = "no PostgreSQL server binaries: install the postgresql package to run these"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    yield from started()
+
+
+@pytest.fixture
+def postgres_url(pg_server: PgServer) -> Iterator[str]:
+    """A database of its own on the run's PostgreSQL server, dropped afterwards."""
+    yield from fresh_database(pg_server)
+
+
+@pytest.fixture
+async def store(
+    tmp_path: Path, clock: FakeClock, backend: str, request: pytest.FixtureRequest
+) -> AsyncIterator[Store]:
+    """A real store: a SQLite file in tmp_path, or a database on a real PostgreSQL server."""
+    if backend == "postgresql":
+        target: Path | str = request.getfixturevalue("postgres_url")
+    else:
+        target = tmp_path / "bot.sqlite3"
+    store = await Store.open(target, clock)
     yield store
     await store.close()
 

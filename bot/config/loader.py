@@ -145,7 +145,11 @@ def _relative_to(config: Config, base: Path) -> Config:
     return config.model_copy(
         update={
             "content_dir": _resolve(config.content_dir, base),
-            "database": _resolve(config.database, base),
+            "database": (
+                config.database
+                if isinstance(config.database, str)  # a PostgreSQL URL
+                else _resolve(config.database, base)
+            ),
         }
     )
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic_core import PydanticCustomError
 
 from bot.config.values import (
+    DatabaseTarget,
     EnvName,
     FilePath,
     HttpAddress,
@@ -144,7 +145,9 @@ DigestStyle = Literal["short", "full"]
 
 class Config(Section):
     content_dir: FilePath = Path("content")
-    database: FilePath = Path("data/briefbot.sqlite3")
+    # A SQLite file, or a PostgreSQL server: postgresql://user@host:5432/briefbot (the
+    # password from BRIEFBOT_DATABASE_PASSWORD).
+    database: DatabaseTarget = Path("data/briefbot.sqlite3")
     log_level: Level = LogLevel.INFO
     # "text": one line per event; "json": one JSON object per line, for a log collector.
     log_format: Literal["text", "json"] = "text"

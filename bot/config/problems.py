@@ -74,6 +74,8 @@ def describe(model: type[BaseModel], error: ErrorDetails, value: Any) -> tuple[P
         return path, str(error["ctx"]["reason"])
     if kind == "address":
         return path, f"expected {ADDRESS[tuple(error['ctx']['schemes'])]}"
+    if kind == "database_password":
+        return path, error["msg"]  # the value holds a password: it is never repeated
     if kind == "env_name":
         # The value is not repeated: it may be the token itself, pasted in the wrong place.
         return path, (

@@ -13,6 +13,7 @@ from datetime import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
@@ -35,6 +36,21 @@ def _path(value: Any) -> Any:
     if isinstance(value, str) and value.strip():
         return Path(value)
     raise PydanticCustomError("path", "expected a path")
+
+
+def _database(value: Any) -> Any:
+    """A SQLite file (a path) or a PostgreSQL server (a `postgresql://` URL, kept a string).
+    A password in the URL is refused: it would sit in a file, and in every error message."""
+    if isinstance(value, str) and value.strip().startswith(("postgresql://", "postgres://")):
+        url = value.strip()
+        if urlsplit(url).password is not None:
+            raise PydanticCustomError(
+                "database_password",
+                "leave the password out of the database URL: set it in the environment "
+                "variable BRIEFBOT_DATABASE_PASSWORD",
+            )
+        return url
+    return _path(value)
 
 
 def _log_level(value: Any) -> Any:
@@ -96,6 +112,7 @@ def _shaped(pattern: str, expected: str) -> AfterValidator:
 
 
 FilePath = Annotated[Path, BeforeValidator(_path)]
+DatabaseTarget = Annotated[Path | str, BeforeValidator(_database)]
 Level = Annotated[LogLevel, BeforeValidator(_log_level)]
 TimeOfDay = Annotated[str, BeforeValidator(_time_of_day)]
 TimeZone = Annotated[str, BeforeValidator(_time_zone)]

@@ -69,6 +69,14 @@ class Health:
             log.critical("unhealthy: %s; stopping so that a supervisor can restart", self.reason)
             self.unhealthy.set()
 
+    def stop_now(self, reason: str) -> None:
+        """Turn unhealthy at once: something sending must not outlive (the sender lock's
+        connection dropped, so another instance may be sending already)."""
+        if not self.unhealthy.is_set():
+            self.reason = reason
+            log.critical("unhealthy: %s; stopping so that a supervisor can restart", reason)
+            self.unhealthy.set()
+
     def succeeded(self, what: str) -> None:
         failing = self._failing.pop(what, None)
         if failing is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.store.errors import StoreError
@@ -60,3 +61,20 @@ class SenderLock:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+class FileSenderLock:
+    """`SenderLock` with the face the runner uses for both backends (PostgreSQL's
+    `bot.store.pg.sender.PgSenderLock` holds a connection, so that face is async)."""
+
+    def __init__(self, database: Path) -> None:
+        self.lock = SenderLock(database)
+
+    async def try_acquire(self) -> bool:
+        return self.lock.try_acquire()
+
+    async def release(self) -> None:
+        self.lock.release()
+
+    def on_lost(self, callback: Callable[[], None]) -> None:
+        """A file lock is never lost while the process lives: nothing to watch."""

@@ -23,7 +23,7 @@ from bot.domain.address import Address, ChatKind
 from bot.domain.chat import UNSET, ChatRecord, Unset
 from bot.domain.clock import Clock
 from bot.domain.figures import PlatformCounts, StoreStats
-from bot.store import chats, lifecycle, prayers, received, stats
+from bot.store import chats, lifecycle, location, prayers, received, stats
 from bot.store.db import Database
 from bot.store.migrate import open_database
 
@@ -37,7 +37,12 @@ class Store:
 
     @classmethod
     async def open(cls, path: str | Path, clock: Clock) -> Store:
-        """Open (creating the file and its folders) and migrate; see `migrate.open_database`."""
+        """Open (creating the file and its folders) and migrate; see `migrate.open_database`.
+        A `postgresql://` URL opens that server's database instead (`bot.store.pg`)."""
+        if location.is_postgres(path):
+            from bot.store.pg.database import open_pg
+
+            return cls(await open_pg(str(path)), clock)  # type: ignore[arg-type]
         return cls(await open_database(Path(path)), clock)
 
     @property

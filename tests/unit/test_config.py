@@ -159,3 +159,18 @@ def test_the_token_comes_from_the_environment_only(
     assert config.telegram.token() == "123:abc"
     (found,) = problems(tmp_path, "telegram:\n  token: 123:abc\n")
     assert "unknown setting" in found and "123:abc" not in found
+
+
+def test_a_postgresql_database_is_a_url_and_its_password_stays_out_of_the_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("database: postgresql://briefbot@db.example.org:5432/briefbot\n")
+    assert load_config(path).database == "postgresql://briefbot@db.example.org:5432/briefbot"
+
+    found = problems(tmp_path, "database: postgresql://briefbot:hunter2@db.example.org/briefbot\n")
+    assert found == [
+        "1: database: leave the password out of the database URL: set it in the environment "
+        "variable BRIEFBOT_DATABASE_PASSWORD"
+    ]
+    assert "hunter2" not in str(found)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -29,10 +26,9 @@ async def pray(store: Store, address: Address, prayer_id: str, day: date) -> tup
 
 
 @pytest.fixture
-async def store(tmp_path) -> AsyncIterator[Store]:
-    clock = FakeClock(datetime(2026, 3, 1, 6, 0, tzinfo=UTC))
-    async with await Store.open(tmp_path / "briefbot.db", clock) as store:
-        yield store
+def clock() -> FakeClock:
+    """The store (tests/conftest.py, on both backends) runs on this clock."""
+    return FakeClock(datetime(2026, 3, 1, 6, 0, tzinfo=UTC))
 
 
 async def test_a_chat_is_counted_once_per_prayer_point_and_day(store):
@@ -58,9 +54,9 @@ async def test_pruning_forgets_who_prayed_but_keeps_the_counts(tmp_path, store):
 
     assert await store.prune_prayers(before=TODAY) == 1
 
-    with contextlib.closing(sqlite3.connect(tmp_path / "briefbot.db")) as connection:
-        who = connection.execute("SELECT platform, chat_id, day FROM prayers").fetchall()
-    assert who == [("telegram", "1002", TODAY.isoformat())]
+    async with store.db.read() as connection:
+        who = await connection.execute_fetchall("SELECT platform, chat_id, day FROM prayers")
+    assert [tuple(row) for row in who] == [("telegram", "1002", TODAY.isoformat())]
     assert await store.prayer_count("prayer-a", YESTERDAY) == 1
     assert (await store.stats(TODAY)).prayers.total == 2
 

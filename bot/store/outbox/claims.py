@@ -34,13 +34,17 @@ from bot.store.records import chat_from_row, day_text
 async def claim(
     connection: aiosqlite.Connection, platform: str, worker: str, limit: int, now: int
 ) -> list[Job]:
-    """Take up to `limit` of the oldest ready rows of `platform` for `worker`."""
+    """Take up to `limit` of the oldest ready rows of `platform` for `worker`. On SQLite the
+    write transaction has the file to itself; on PostgreSQL other instances claim at the same
+    time, so the rows are locked as they are chosen and rows another claim holds are passed
+    over (`FOR UPDATE SKIP LOCKED`): no row is handed to two senders."""
+    skip_locked = " FOR UPDATE SKIP LOCKED" if getattr(connection, "concurrent", False) else ""
     rows = await fetch_all(
         connection,
-        """UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?
-           WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND platform = ?
-                        AND not_before <= ? ORDER BY priority, id LIMIT ?)
-           RETURNING id""",
+        f"""UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?
+            WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND platform = ?
+                         AND not_before <= ? ORDER BY priority, id LIMIT ?{skip_locked})
+            RETURNING id""",
         (worker, now, platform, now, limit),
     )
     if not rows:
@@ -115,7 +119,8 @@ async def claimers(connection: aiosqlite.Connection) -> set[str]:
     """The workers holding rows now."""
     rows = await fetch_all(
         connection,
-        "SELECT DISTINCT claimed_by FROM outbox WHERE state = 'sending' AND claimed_by NOT NULL",
+        """SELECT DISTINCT claimed_by FROM outbox
+           WHERE state = 'sending' AND claimed_by IS NOT NULL""",
     )
     return {row[0] for row in rows}
 
@@ -162,8 +167,8 @@ async def record(
         rows = await fetch_all(
             connection,
             f"""UPDATE outbox SET parts_sent = ?,
-                    state = CASE WHEN ? THEN 'sent' ELSE state END,
-                    finished_at = CASE WHEN ? THEN ? ELSE finished_at END,
+                    state = CASE WHEN ? = 1 THEN 'sent' ELSE state END,
+                    finished_at = CASE WHEN ? = 1 THEN ? ELSE finished_at END,
                     claimed_at = ?
                 WHERE id IN ({placeholders(ids)}) AND state = 'sending' AND claimed_by = ?
                 RETURNING id""",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import aiosqlite
 
@@ -35,8 +36,11 @@ from bot.domain.queue import (
 from bot.domain.secrets import scrub
 from bot.store.db import Database
 from bot.store.outbox import broadcasts, claims, corrections, enqueue, figures, retention, sent
-from bot.store.outbox.workers import WorkerLocks
+from bot.store.outbox.workers import FileWorkerLocks
 from bot.store.records import to_unix
+
+if TYPE_CHECKING:
+    from bot.store.pg.database import PgWorkerLocks
 
 PruneBatch = Callable[[aiosqlite.Connection, int, int], Awaitable[int]]
 
@@ -45,7 +49,7 @@ class Outbox:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
-        self._workers = WorkerLocks(db.path)
+        self._workers = _worker_locks(db)
         self._revisions: set[str] = set()  # entry revisions this process has stored
 
     def _now(self) -> int:
@@ -110,24 +114,25 @@ class Outbox:
 
     async def join(self, worker: str) -> None:
         """Mark `worker` alive for as long as this process runs (`workers.WorkerLocks`)."""
-        self._workers.hold(worker)
+        await self._workers.hold(worker)
 
     async def release_expired(self, timeout: timedelta, keep: str) -> int:
         """Give back the rows of senders proved dead at once, and of any other sender (never
         `keep`, the caller) whose lease ran out."""
         cutoff = self._now() - int(timeout.total_seconds())
         async with self._db.write() as connection:
-            dead = self._workers.dead(await claims.claimers(connection) - {keep})
+            others = await claims.claimers(connection) - {keep}
+            dead = await self._workers.dead(connection, others)
             released = await claims.release_workers(connection, dead)
             released += await claims.release_claimed_before(connection, cutoff, keep)
-        self._workers.sweep()  # only now: their rows are back in the queue
+        await self._workers.sweep()  # only now: their rows are back in the queue
         return released
 
     async def release(self, worker: str) -> int:
         """Hand this worker's unfinished rows back and retire it (clean shutdown)."""
         async with self._db.write() as connection:
             released = await claims.release_workers(connection, {worker})
-        self._workers.drop(worker)
+        await self._workers.drop(worker)
         return released
 
     async def record(self, worker: str, items: Sequence[Progress]) -> list[bool]:
@@ -231,3 +236,13 @@ class Outbox:
             removed += gone
             if gone < batch:
                 return removed
+
+
+def _worker_locks(db: Database) -> FileWorkerLocks | PgWorkerLocks:
+    """How this database proves a sender dead: lock files beside a SQLite file, advisory
+    locks on a PostgreSQL server."""
+    if isinstance(db, Database):
+        return FileWorkerLocks(db.path)
+    from bot.store.pg.database import PgWorkerLocks
+
+    return PgWorkerLocks(db)

@@ -114,3 +114,23 @@ def _same_file(fd: int, path: Path) -> bool:
 def _file_name(worker: str) -> str:
     """A worker's name as a file name: hostnames may hold characters a path cannot."""
     return re.sub(r"[^A-Za-z0-9._-]", "_", worker)
+
+
+class FileWorkerLocks:
+    """`WorkerLocks` with the face the queue uses for both backends (PostgreSQL's
+    `bot.store.pg.database.PgWorkerLocks` needs a connection, so that face is async)."""
+
+    def __init__(self, database: Path) -> None:
+        self.locks = WorkerLocks(database)
+
+    async def hold(self, worker: str) -> bool:
+        return self.locks.hold(worker)
+
+    async def drop(self, worker: str) -> None:
+        self.locks.drop(worker)
+
+    async def dead(self, connection: object, workers: set[str]) -> set[str]:
+        return self.locks.dead(workers)
+
+    async def sweep(self) -> None:
+        self.locks.sweep()

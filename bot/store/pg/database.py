@@ -1,0 +1,257 @@
+"""A PostgreSQL database behind the same `read()` / `write()` the store's modules use on SQLite.
+
+One asyncpg connection per process, used under one asyncio lock as the SQLite `Database`
+uses its connection: each block is one transaction, all or nothing. The connection is wrapped
+so that it answers as aiosqlite's does (`execute`, `execute_fetchall`, `executemany`, a
+cursor's `rowcount` and `fetchone`), and every statement is said in PostgreSQL's dialect on
+the way (`bot.store.pg.sql`): the modules stay one set for both backends.
+
+The password never comes from the URL in the config: `BRIEFBOT_DATABASE_PASSWORD` (or libpq's
+own `PGPASSWORD`) supplies it, and errors name the server without it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from bot.store.errors import StoreError
+from bot.store.location import shown
+from bot.store.pg.sql import translate
+
+PASSWORD_ENV = "BRIEFBOT_DATABASE_PASSWORD"
+SCHEMA = Path(__file__).with_name("schema.sql")
+SCHEMA_VERSION = 8  # the SQLite migrations' number this schema equals
+CONNECT_TIMEOUT = 10.0
+LOCK_SPACE = 0x6272  # "br": the first key of every briefbot advisory lock
+
+Parameters = Sequence[Any] | Mapping[str, Any]
+
+
+class Cursor:
+    """What a statement gave back, read as an aiosqlite cursor is."""
+
+    def __init__(self, rows: list[asyncpg.Record], rowcount: int) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+        self.lastrowid = None  # PostgreSQL has none: the store says RETURNING id
+
+    async def fetchone(self) -> asyncpg.Record | None:
+        return self._rows[0] if self._rows else None
+
+    async def fetchall(self) -> list[asyncpg.Record]:
+        return list(self._rows)
+
+    async def close(self) -> None:
+        return None
+
+
+class _Statement:
+    """`connection.execute(...)`: awaited, or used as `async with ... as cursor`."""
+
+    def __init__(self, run: Any) -> None:
+        self._run = run
+
+    def __await__(self) -> Any:
+        return self._run().__await__()
+
+    async def __aenter__(self) -> Cursor:
+        return await self._run()
+
+    async def __aexit__(self, *_: object) -> None:
+        return None
+
+
+class Connection:
+    """An asyncpg connection answering as an aiosqlite one, in SQLite's dialect."""
+
+    concurrent = True  # other processes write at the same time (claims lock their rows)
+
+    def __init__(self, raw: asyncpg.Connection) -> None:
+        self.raw = raw
+
+    def execute(self, sql: str, parameters: Parameters = ()) -> _Statement:
+        return _Statement(lambda: self._run(sql, parameters))
+
+    async def execute_fetchall(
+        self, sql: str, parameters: Parameters = ()
+    ) -> list[asyncpg.Record]:
+        return await (await self._run(sql, parameters)).fetchall()
+
+    async def executemany(self, sql: str, rows: Sequence[Parameters]) -> None:
+        if not rows:
+            return
+        text, _ = translate(sql, rows[0])
+        await self.raw.executemany(text, [translate(sql, row)[1] for row in rows])
+
+    async def _run(self, sql: str, parameters: Parameters) -> Cursor:
+        text, values = translate(sql, parameters)
+        head = text.lstrip()[:6].upper()
+        if head.startswith(("SELECT", "WITH", "VALUES")) or " RETURNING " in f" {text.upper()} ":
+            rows = await self.raw.fetch(text, *values)
+            return Cursor(rows, len(rows))
+        status = await self.raw.execute(text, *values)
+        count = status.rsplit(" ", 1)[-1]
+        return Cursor([], int(count) if count.isdigit() else -1)
+
+
+class PgDatabase:
+    """An open PostgreSQL database; create with `PgDatabase.connect`, finish with `close`."""
+
+    def __init__(self, url: str, connection: asyncpg.Connection) -> None:
+        self.url = url
+        self.path = shown(url)  # what messages name it by
+        self._raw: asyncpg.Connection | None = connection
+        self._connection = Connection(connection)
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def connect(cls, url: str) -> PgDatabase:
+        password = os.environ.get(PASSWORD_ENV) or None
+        try:
+            raw = await asyncpg.connect(url, password=password, timeout=CONNECT_TIMEOUT)
+        except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+            raise StoreError(f"cannot open database {shown(url)}: {_said(error)}") from None
+        return cls(url, raw)
+
+    @contextlib.asynccontextmanager
+    async def write(self) -> AsyncIterator[Connection]:
+        async with self._transaction() as connection:
+            yield connection
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[Connection]:
+        async with self._transaction() as connection:
+            yield connection
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[Connection]:
+        async with self._lock:
+            raw = self._require_open()
+            transaction = raw.transaction()
+            await transaction.start()
+            try:
+                yield self._connection
+            except BaseException:
+                with contextlib.suppress(asyncpg.PostgresError, OSError):
+                    await transaction.rollback()
+                raise
+            await transaction.commit()
+
+    async def ping(self, timeout: float = 2.0) -> None:
+        try:
+            async with self._lock:
+                await self._require_open().fetchval("SELECT 1", timeout=timeout)
+        except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+            raise StoreError(f"cannot read database {self.path}: {_said(error)}") from None
+
+    async def enable_wal(self) -> None:
+        """Nothing to do: the server keeps its own write-ahead log."""
+
+    async def purge_log(self) -> None:
+        """Nothing to do here: dead rows and archived WAL follow the server's own vacuum and
+        retention (the README says so)."""
+
+    async def close(self, *, checkpoint: bool = True) -> None:
+        async with self._lock:
+            raw, self._raw = self._raw, None
+            if raw is not None:
+                await raw.close()
+
+    def _require_open(self) -> asyncpg.Connection:
+        if self._raw is None:
+            raise StoreError(f"database {self.path} is closed")
+        return self._raw
+
+
+async def open_pg(url: str) -> PgDatabase:
+    """Connect and bring the schema to the current version: create it in an empty database;
+    refuse a newer one, or tables that are not ours."""
+    db = await PgDatabase.connect(url)
+    try:
+        version = await _schema_version(db)
+    except BaseException:
+        await db.close()
+        raise
+    if version != SCHEMA_VERSION:
+        await db.close()
+        raise StoreError(
+            f"database {db.path} has schema version {version}; this briefbot knows "
+            f"{SCHEMA_VERSION}: run the briefbot release that wrote it"
+        )
+    return db
+
+
+async def _schema_version(db: PgDatabase) -> int:
+    """The schema's version, creating the schema in an empty database first."""
+    async with db.write() as connection:
+        raw = connection.raw
+        # Two instances starting on an empty database: one creates the schema, the other
+        # waits here and then finds it.
+        await raw.execute("SELECT pg_advisory_xact_lock($1, 0)", LOCK_SPACE)
+        if not await raw.fetchval("SELECT to_regclass('briefbot_schema') IS NOT NULL"):
+            tables = await raw.fetchval(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+            )
+            if tables:
+                raise StoreError(
+                    f"database {db.path} holds tables that are not briefbot's: "
+                    "give briefbot a database of its own"
+                )
+            await raw.execute(SCHEMA.read_text(encoding="utf-8"))
+            await raw.execute("CREATE TABLE briefbot_schema (version INTEGER NOT NULL)")
+            await raw.execute("INSERT INTO briefbot_schema VALUES ($1)", SCHEMA_VERSION)
+        return int(await raw.fetchval("SELECT max(version) FROM briefbot_schema"))
+
+
+def _said(error: BaseException) -> str:
+    return str(error) or type(error).__name__
+
+
+class PgWorkerLocks:
+    """Which senders are alive, on PostgreSQL: each holds a session-level advisory lock named
+    after it on the store's connection, which the server drops the moment that connection
+    does (the process died, or its network did). Anyone who can take a worker's lock has
+    proved it dead."""
+
+    def __init__(self, db: PgDatabase) -> None:
+        self._db = db
+        self._held: set[str] = set()
+
+    async def hold(self, worker: str) -> bool:
+        async with self._db.write() as connection:
+            await connection.raw.fetchval(
+                "SELECT pg_advisory_lock($1, hashtext($2))", LOCK_SPACE, worker
+            )
+        self._held.add(worker)
+        return True
+
+    async def drop(self, worker: str) -> None:
+        if worker not in self._held:
+            return
+        self._held.discard(worker)
+        async with self._db.write() as connection:
+            await connection.raw.fetchval(
+                "SELECT pg_advisory_unlock($1, hashtext($2))", LOCK_SPACE, worker
+            )
+
+    async def dead(self, connection: Any, workers: set[str]) -> set[str]:
+        found = set()
+        for worker in workers - self._held:
+            if await connection.raw.fetchval(
+                "SELECT pg_try_advisory_lock($1, hashtext($2))", LOCK_SPACE, worker
+            ):
+                await connection.raw.fetchval(
+                    "SELECT pg_advisory_unlock($1, hashtext($2))", LOCK_SPACE, worker
+                )
+                found.add(worker)
+        return found
+
+    async def sweep(self) -> None:
+        """Nothing to delete: a dead session's locks are gone with it."""
