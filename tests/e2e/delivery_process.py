@@ -34,7 +34,7 @@ def free_port() -> int:
 def write_config(
     tmp_path: Path,
     api: FakeBotApi,
-    database: Path | None = None,
+    database: Path | str | None = None,  # a file, or a postgresql:// URL
     sections: dict | None = None,
     **settings: float,
 ) -> Path:

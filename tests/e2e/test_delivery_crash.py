@@ -46,7 +46,7 @@ async def api() -> AsyncIterator[FakeBotApi]:
         yield api
 
 
-async def subscribers_due_now(database: Path, count: int) -> list[int]:
+async def subscribers_due_now(database: Path | str, count: int) -> list[int]:
     chat_ids = [10_000 + n for n in range(count)]
     clock = SystemClock()
     async with await Store.open(database, clock) as store:

@@ -45,6 +45,7 @@ class SendStats:
     failed: int = 0
     sent_inside_wait: int = 0  # sends that arrived inside a flood wait the bot was told of
     accepted_at: list[float] = field(default_factory=list)
+    rate_limited_at: list[tuple[float, object]] = field(default_factory=list)  # (when, chat)
 
 
 def is_send(method: str) -> bool:
@@ -227,6 +228,7 @@ class BotApiServer:
             self.stats.sent_inside_wait = self._flood.sent_inside_wait
             if wait is not None:
                 self.stats.rate_limited += 1
+                self.stats.rate_limited_at.append((time.monotonic(), chat_id))
                 raise errors.flood(wait)
         if name == "getupdates":
             return await self._get_updates(params)
