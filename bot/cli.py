@@ -135,6 +135,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return backup(_config(args), args.file)
 
 
+def cmd_copy(args: argparse.Namespace) -> int:
+    """Copy the SQLite database to a PostgreSQL server, the bot stopped."""
+    from bot.cli_views import copy_database
+
+    return copy_database(_config(args), args.url)
+
+
 def cmd_correct(args: argparse.Namespace) -> int:
     """Queue a correction (or withdrawal) of an entry in every copy sent, and follow it."""
     from bot.cli_corrections import correct
@@ -267,6 +274,8 @@ def parser() -> argparse.ArgumentParser:
         )
     backup = add("backup", cmd_backup, "copy the database consistently, even while the bot runs")
     backup.add_argument("file", type=Path, help="the new file to write (never overwritten)")
+    copy = add("copy-database", cmd_copy, "copy the SQLite database to an empty PostgreSQL one")
+    copy.add_argument("url", help="postgresql://user@host:port/database (password from env)")
     return top
 
 

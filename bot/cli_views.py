@@ -5,6 +5,7 @@ Kept apart from argument parsing so each view is a plain function tests can call
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import json
 import os
@@ -251,6 +252,34 @@ async def stats(config: Config) -> int:
 def counted(count: int, noun: str) -> str:
     """A number with its noun, "1 day" or "3 days": the operator's commands speak English."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def copy_database(config: Config, url: str) -> int:
+    """`briefbot copy-database URL`: every row of the SQLite database into PostgreSQL, and
+    what to set in the config next."""
+    from bot.store.pg.copy import copy_to_postgres
+
+    source = location.sqlite_file(config.database)
+    if source is None or not location.is_postgres(url):
+        print(
+            "copy-database copies the SQLite file the config names to a postgresql:// URL.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        copied = asyncio.run(copy_to_postgres(source, url))
+    except StoreError as error:
+        print(scrub(str(error)), file=sys.stderr)
+        return 1
+    print(
+        f"Copied {counted(copied.rows['chats'], 'chat')} and "
+        f"{counted(copied.rows['outbox'], 'queue row')} to {location.shown(url)}. "
+        f"Now set `database: {location.shown(url)}` in the config, and BRIEFBOT_PRAYER_KEY "
+        '(the same on every instance). Presses of "I prayed" were hashed with the key '
+        f"file beside {source.name}: with a new key, someone who pressed it today before the "
+        "move may be counted once more today."
+    )
+    return 0
 
 
 def backup(config: Config, target: Path) -> int:
