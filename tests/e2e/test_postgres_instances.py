@@ -5,12 +5,13 @@ Telegram's 30 messages a second overall and one a second per chat. 3,000 chats a
 once. The process holding the sender lock (an advisory lock on a connection of its own) is
 SIGKILLed part-way: the server ends its session at once, which frees the lock and proves its
 claimed rows abandoned, so the standby takes over within seconds. Every chat gets its digest;
-repeats are at most the sends that were in flight; no 429 comes near the takeover.
+repeats are at most the sends that were in flight; the fake never answers 429.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -31,8 +32,16 @@ PRAYER_KEY = "a-shared-prayer-key-for-every-instance-0123456789"
 
 @pytest.fixture
 async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi(TOKEN, global_rate=30, per_chat_rate=1) as api:
-        yield api
+    """The fake, with this process's cycle collector paused while it runs: it stamps each
+    request when it handles it, and a collection among its 3,000 chats' transcripts would
+    hold the loop long enough to bunch the stamps into a burst the bots never sent (the
+    benchmarks' fake runs without it for the same reason)."""
+    gc.disable()
+    try:
+        async with FakeBotApi(TOKEN, global_rate=30, per_chat_rate=1) as api:
+            yield api
+    finally:
+        gc.enable()
 
 
 async def test_a_standby_on_postgresql_takes_over_within_seconds_and_the_limit_holds(
@@ -70,12 +79,7 @@ async def test_a_standby_on_postgresql_takes_over_within_seconds_and_the_limit_h
     counts = digest_counts(api, chat_ids)
     assert min(counts.values()) == 1  # nobody lost
     assert sum(n > 1 for n in counts.values()) <= CONCURRENCY  # only what was in flight
-    near_takeover = [at for at, _ in api.stats.rate_limited_at if abs(at - killed) < 10]
-    assert near_takeover == []  # one budget: no burst when the standby starts sending
-    # Over the whole 100 s one send in 3,000 may still meet a 429, on SQLite as here: a
-    # pause of the sender's loop beyond the pacer's 20 ms window margin, with two bots, the
-    # fake and a database server on two cores (bench/README.md, "Corrections").
-    assert len(api.stats.rate_limited_at) <= CHATS // 1000
+    assert api.stats.rate_limited_at == []  # one budget, and no burst at the takeover
     assert "running on" not in second.output().split(TAKING_OVER)[0]
     second.signal(signal.SIGTERM)
     assert await second.wait(timeout=15) == 0, second.output()
