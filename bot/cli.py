@@ -130,14 +130,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Copy the database consistently, even while the bot runs."""
-    from bot.cli_views import backup
+    from bot.cli_database import backup
 
     return backup(_config(args), args.file)
 
 
 def cmd_copy(args: argparse.Namespace) -> int:
     """Copy the SQLite database to a PostgreSQL server, the bot stopped."""
-    from bot.cli_views import copy_database
+    from bot.cli_database import copy_database
 
     return copy_database(_config(args), args.url)
 
