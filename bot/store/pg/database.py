@@ -151,9 +151,6 @@ class PgDatabase:
         except (OSError, asyncpg.PostgresError, TimeoutError) as error:
             raise StoreError(f"cannot read database {self.path}: {_said(error)}") from None
 
-    async def enable_wal(self) -> None:
-        """Nothing to do: the server keeps its own write-ahead log."""
-
     async def purge_log(self) -> None:
         """Nothing to do here: dead rows and archived WAL follow the server's own vacuum and
         retention (the README says so)."""
