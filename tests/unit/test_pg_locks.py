@@ -16,6 +16,7 @@ import pytest
 from bot.domain.clock import FakeClock
 from bot.store import Store, StoreError
 from bot.store.pg.database import PgDatabase, PgWorkerLocks, open_pg
+from bot.store.pg.schema import BASE, BASE_VERSION, SCHEMA_VERSION
 from bot.store.pg.sender import PgSenderLock
 
 CLOCK = FakeClock(datetime(2026, 12, 4, 6, tzinfo=UTC))
@@ -94,6 +95,30 @@ async def test_a_newer_schema_is_refused_and_the_password_never_shown(
     with pytest.raises(StoreError, match="schema version 99") as refused:
         await Store.open(postgres_url, CLOCK)
     assert "briefbot release" in str(refused.value)
+
+
+async def test_a_database_of_the_first_postgresql_release_is_upgraded_in_place(
+    postgres_url: str,
+) -> None:
+    """A database written at the base version (schema.sql alone) gets the migrations since,
+    its rows kept, and ends as a fresh database would."""
+    old = await asyncpg.connect(postgres_url)
+    await old.execute(BASE.read_text(encoding="utf-8"))
+    await old.execute("CREATE TABLE briefbot_schema (version INTEGER NOT NULL)")
+    await old.execute("INSERT INTO briefbot_schema VALUES ($1)", BASE_VERSION)
+    await old.execute(
+        "INSERT INTO chats (platform, chat_id, kind, delivery_time, timezone, created_at, "
+        "updated_at) VALUES ('telegram', '1', 'private', '07:00', 'Asia/Seoul', 0, 0)"
+    )
+    await old.close()
+
+    async with await Store.open(postgres_url, CLOCK) as store:
+        async with store.db.read() as connection:
+            [version] = await connection.raw.fetchrow("SELECT version FROM briefbot_schema")
+            budget = await connection.raw.fetchval("SELECT to_regclass('send_budget')")
+            chats = await connection.raw.fetchval("SELECT count(*) FROM chats")
+    assert (version, budget, chats) == (SCHEMA_VERSION, "send_budget", 1)
+    assert SCHEMA_VERSION > BASE_VERSION
 
 
 async def test_an_unreachable_server_is_a_clear_error_without_the_password(

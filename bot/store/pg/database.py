@@ -16,18 +16,16 @@ import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 
 from bot.store.errors import StoreError
 from bot.store.location import shown
+from bot.store.pg.schema import SCHEMA_VERSION, bring_up_to_date
 from bot.store.pg.sql import translate
 
 PASSWORD_ENV = "BRIEFBOT_DATABASE_PASSWORD"
-SCHEMA = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = 8  # the SQLite migrations' number this schema equals
 CONNECT_TIMEOUT = 10.0
 LOCK_SPACE = 0x6272  # "br": the first key of every briefbot advisory lock
 
@@ -186,25 +184,12 @@ async def open_pg(url: str) -> PgDatabase:
 
 
 async def _schema_version(db: PgDatabase) -> int:
-    """The schema's version, creating the schema in an empty database first."""
+    """The schema's version, after creating or upgrading it where it is older than ours."""
     async with db.write() as connection:
-        raw = connection.raw
         # Two instances starting on an empty database: one creates the schema, the other
         # waits here and then finds it.
-        await raw.execute("SELECT pg_advisory_xact_lock($1, 0)", LOCK_SPACE)
-        if not await raw.fetchval("SELECT to_regclass('briefbot_schema') IS NOT NULL"):
-            tables = await raw.fetchval(
-                "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
-            )
-            if tables:
-                raise StoreError(
-                    f"database {db.path} holds tables that are not briefbot's: "
-                    "give briefbot a database of its own"
-                )
-            await raw.execute(SCHEMA.read_text(encoding="utf-8"))
-            await raw.execute("CREATE TABLE briefbot_schema (version INTEGER NOT NULL)")
-            await raw.execute("INSERT INTO briefbot_schema VALUES ($1)", SCHEMA_VERSION)
-        return int(await raw.fetchval("SELECT max(version) FROM briefbot_schema"))
+        await connection.raw.execute("SELECT pg_advisory_xact_lock($1, 0)", LOCK_SPACE)
+        return await bring_up_to_date(connection.raw, db.path)
 
 
 def _said(error: BaseException) -> str:

@@ -1,4 +1,5 @@
--- The whole schema at version 8 (bot/store/migrations/001-008 for SQLite), for PostgreSQL.
+-- The whole schema at version 8 (bot/store/migrations/001-008 for SQLite), for PostgreSQL;
+-- later versions are the files in migrations/ (see schema.py).
 -- Row ids are identities; unix seconds are BIGINT; flags stay 0/1 integers so that the same
 -- statements serve both backends.
 
