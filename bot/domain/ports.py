@@ -199,3 +199,20 @@ class Scheduling(Protocol):
 
 class Queue(OperatorQueue, Sending, Scheduling, Protocol):
     """The whole delivery queue: what a store backend provides."""
+
+
+# Sending: the budget of a bot token that several processes share
+
+
+class SendBudget(Protocol):
+    """Turns of one platform's sending rate, kept where every process that sends on the same
+    token sees them (`bot.store.send_budget`). Times are Unix seconds (`time.time()`)."""
+
+    async def reserve(self, count: int) -> list[float]:
+        """Plan `count` sends from now on, in order; each is this caller's to use. "Now" is
+        read once the budget is locked, so a wait for the lock does not age the slots."""
+        ...
+
+    async def pause_until(self, until: float) -> None:
+        """Hold every process's sends until `until` (a flood-control answer)."""
+        ...

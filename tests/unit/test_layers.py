@@ -35,7 +35,12 @@ def layer_of(module: str) -> str:
     """The layer a module `bot.x.y` belongs to."""
     if module == "bot.core.reply":
         return "reply"
-    if module in ("bot.delivery.ports", "bot.delivery.outcomes", "bot.delivery.pacer"):
+    if module in (
+        "bot.delivery.ports",
+        "bot.delivery.outcomes",
+        "bot.delivery.pacer",
+        "bot.delivery.slots",  # where the pacer takes its turns from
+    ):
         return "delivery-ports"
     parts = module.split(".")
     return parts[1] if len(parts) > 1 and parts[1] in ALLOWED else ENTRY
