@@ -28,9 +28,11 @@ from bot.delivery.engine import DeliveryEngine
 from bot.delivery.ports import Limits, PlatformSender
 from bot.delivery.settings import EngineSettings
 from bot.domain.clock import Clock, SystemClock
+from bot.domain.ports import SendBudget
 from bot.render.telegram_html import TELEGRAM_LIMIT, escaped_at_most, rendered_length
 from bot.store import Store, StoreError, location
 from bot.store.outbox import Outbox
+from bot.store.send_budget import SharedSendBudget
 
 PRAYER_KEY_ENV = "BRIEFBOT_PRAYER_KEY"
 
@@ -204,3 +206,11 @@ async def open_services(
         )
     finally:
         await store.close()
+
+
+def shared_send_budget(services: Services, platform: str, per_second: float) -> SendBudget:
+    """`platform`'s sending budget kept in the services' database, which every process on
+    that database takes its turns from (`bot.store.send_budget`)."""
+    store = services.store
+    assert isinstance(store, Store)  # what `open_services` opened
+    return SharedSendBudget(store.db, platform, per_second)

@@ -2,6 +2,14 @@
 sender for scheduled delivery, both registered on one exit stack so shutdown runs in reverse.
 
 Adding a platform means one launcher here; the core, the store and the engine stay as they are.
+
+Which platforms a process runs depends on whether it holds the database's sender lock: the
+sender runs them all; a process standing by runs only those that can answer readers without
+receiving every update twice (`answers_standing_by`): Telegram in webhook mode, where a load
+balancer gives each process some of the updates. Those take their sending turns from the
+token's budget in the database (`SharedBudgets`), which the sender's deliveries draw on too.
+Polling Telegram and Discord's gateway hand every update to every process that listens, so
+only the sender listens.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from bot.config import Config
 from bot.core.dispatch import BriefBot
 from bot.delivery.pacer import Pacer
 from bot.delivery.ports import PlatformSender
+from bot.domain.ports import SendBudget
 
 NO_TELEGRAM_TOKEN = """No Telegram bot token found.
 
@@ -51,7 +60,8 @@ class Running:
     connected: Callable[[], bool]
 
 
-Launcher = Callable[[BriefBot, str, Config, AsyncExitStack], Awaitable[Running]]
+SharedBudgets = Callable[[str, float], SendBudget]  # platform, per second: its shared budget
+Launcher = Callable[[BriefBot, str, Config, AsyncExitStack, SharedBudgets], Awaitable[Running]]
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,7 @@ class Platform:
     missing_token: str
     launch: Launcher
     secrets: tuple[str, ...] = ()  # what the logs must never show: the token and the like
+    answers_standing_by: bool = False  # runs in a process that does not hold the sender lock
 
 
 def webhook_secret(config: Config, token: str) -> str:
@@ -78,7 +89,7 @@ def webhook_secret(config: Config, token: str) -> str:
 
 
 async def launch_telegram(
-    core: BriefBot, token: str, config: Config, stack: AsyncExitStack
+    core: BriefBot, token: str, config: Config, stack: AsyncExitStack, shared: SharedBudgets
 ) -> Running:
     from bot.adapters.telegram.app import TelegramAdapter
     from bot.adapters.telegram.sender import TelegramSender
@@ -91,7 +102,9 @@ async def launch_telegram(
         assert hook.public_url is not None  # the config refuses webhook mode without one
         secret = webhook_secret(config, token)
         webhook = Webhook(hook.public_url, hook.listen, hook.port, hook.path, secret)
-    pacer = Pacer(telegram_limits(config))  # one budget for answers and deliveries
+    limits = telegram_limits(config)
+    # One budget for answers and deliveries; in webhook mode, for every process on the token.
+    pacer = Pacer(limits, shared("telegram", limits.per_second) if webhook else None)
     adapter = TelegramAdapter(
         core,
         token,
@@ -109,8 +122,10 @@ async def launch_telegram(
 
 
 async def launch_discord(
-    core: BriefBot, token: str, config: Config, stack: AsyncExitStack
+    core: BriefBot, token: str, config: Config, stack: AsyncExitStack, shared: SharedBudgets
 ) -> Running:
+    """Discord's gateway tells every connected process of every interaction: only the sender
+    connects, so its budget is its own (`shared` is not needed)."""
     from bot.adapters.discord.app import DiscordAdapter
     from bot.adapters.discord.sender import DISCORD_LIMITS, DiscordSender
 
@@ -143,6 +158,7 @@ def enabled_platforms(config: Config) -> list[Platform]:
             missing.format(env=settings.token_env),
             launch,
             secrets_of(config, name, token),
+            answers_standing_by=name == "telegram" and config.telegram.mode == "webhook",
         )
         for name, settings, missing, launch in candidates
         if settings.enabled

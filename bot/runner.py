@@ -14,12 +14,13 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.adapters.console import CONSOLE, CONSOLE_USER, Console, ConsoleSender
 from bot.adapters.errors import StartupError
-from bot.bootstrap import ContentError, delivery_engine, open_services
+from bot.bootstrap import ContentError, delivery_engine, open_services, shared_send_budget
 from bot.config import Config
 from bot.core.context import Services
 from bot.core.dispatch import BriefBot
@@ -32,7 +33,7 @@ from bot.monitoring.listener import MonitoringListener
 from bot.monitoring.measured import MeasuredSender, measured_tick
 from bot.monitoring.metrics import Metrics
 from bot.monitoring.readiness import Readiness
-from bot.platforms import Running, enabled_platforms
+from bot.platforms import Platform, Running, enabled_platforms
 from bot.store import StoreError, location
 from bot.store.sender_lock import CHECK_SECONDS, FileSenderLock
 
@@ -197,18 +198,22 @@ def sender_lock(database: Path | str) -> FileSenderLock | PgSenderLock:
     return PgSenderLock(str(database))
 
 
-async def _hold_sender_lock(
-    lock: FileSenderLock | PgSenderLock, services: Services, config: Config
+async def _wait_for_sender_lock(
+    lock: FileSenderLock | PgSenderLock,
+    services: Services,
+    config: Config,
+    answering: dict[str, Running],
 ) -> bool:
-    """Take the database's sender lock, standing by while another process holds it (its
-    health is served meanwhile; it is not ready); False if stopped before taking it."""
-    if await lock.try_acquire():
-        return True
+    """Stand by while another process holds the database's sender lock; True once it is ours,
+    False if stopped first. Meanwhile its health is served, and the platforms in `answering`
+    answer readers (it is ready when they are connected; without them it is never ready)."""
     log.info(
-        "another briefbot process delivers from %s; standing by to take over when it stops",
+        "another briefbot process delivers from %s; standing by to take over when it stops%s",
         location.shown(config.database),
+        f", answering readers on {', '.join(answering)} meanwhile" if answering else "",
     )
-    async with monitoring(services, config, {}, Metrics(services.catalog, {}), standing_by=True):
+    metrics = Metrics(services.catalog, answering)
+    async with monitoring(services, config, answering, metrics, standing_by=True):
         if not await stand_by(lock):
             return False
     log.info("the process that delivered stopped; taking over")
@@ -256,14 +261,21 @@ async def run_bot(config: Config) -> int:
             open_services(config, platforms=[p.name for p in platforms]) as services,
             contextlib.AsyncExitStack() as stack,
         ):
-            lock = sender_lock(config.database)
-            if not await _hold_sender_lock(lock, services, config):
-                return 0  # stopped while standing by
-            stack.push_async_callback(lock.release)  # first in: released after all stopped
             core = BriefBot(services)
-            running = {
-                p.name: await p.launch(core, p.token or "", config, stack) for p in platforms
-            }
+            shared = partial(shared_send_budget, services)
+            running: dict[str, Running] = {}
+
+            async def launch(chosen: Sequence[Platform]) -> None:
+                for p in chosen:
+                    running[p.name] = await p.launch(core, p.token or "", config, stack, shared)
+
+            lock = sender_lock(config.database)
+            if not await lock.try_acquire():
+                await launch([p for p in platforms if p.answers_standing_by])
+                if not await _wait_for_sender_lock(lock, services, config, dict(running)):
+                    return 0  # stopped while standing by
+            stack.push_async_callback(lock.release)  # released once the engine has stopped
+            await launch([p for p in platforms if p.name not in running])
             metrics = Metrics(services.catalog, running)
             senders = [platform.sender for platform in running.values()]
             async with (

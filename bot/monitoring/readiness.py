@@ -40,7 +40,9 @@ class Readiness:
         """`connected` maps each platform to whether it is connected now; `last_tick` gives
         the monotonic time of the last good tick. A tick interval longer than a minute (a
         setting) moves the age limit with it. A process `standing_by` for the one that
-        delivers is healthy but never ready: a load balancer must not send it traffic."""
+        delivers runs no tick: it is ready when the platforms it answers readers on are
+        connected (Telegram's webhook, behind a load balancer), and never when it answers on
+        none, since a load balancer must not send it traffic."""
         self._standing_by = standing_by
         self._store = store
         self._connected = connected
@@ -53,10 +55,12 @@ class Readiness:
 
     async def ready(self) -> Verdict:
         reasons = [problem] if (problem := await self._database()) else []
-        if self._standing_by:
+        if self._standing_by and not self._connected:
             reasons.append("standing by: another process delivers from this database")
             return Verdict(False, tuple(reasons))
         reasons += [f"{name} is not connected" for name, up in self._connected.items() if not up()]
+        if self._standing_by:
+            return Verdict(not reasons, tuple(reasons))
         last = self._last_tick()
         if last is None:
             reasons.append("no tick has run yet")

@@ -2,14 +2,17 @@
 each pending update to the webhook with the secret header, in order, until one is answered 2xx.
 
 The registered URL is public (https://…) and the bot listens behind a reverse proxy; a test
-plays that proxy by setting `forward_to`, the local address the public URL leads to. While a
-webhook is set, getUpdates is refused with 409, as Telegram refuses it.
+plays that proxy by setting `forward_to`, the local address the public URL leads to, or plays
+a load balancer in front of several bots with `balance_to`: each post goes to the next of
+them in turn, and one that fails is retried on the next. While a webhook is set, getUpdates is
+refused with 409, as Telegram refuses it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +35,7 @@ RETRY_SECONDS = 0.1
 class Post:
     update_id: int
     status: int  # the webhook's answer; 0 when the connection failed
+    target: str = ""  # where the "proxy" sent it
 
 
 class WebhookDelivery:
@@ -41,6 +45,8 @@ class WebhookDelivery:
         self.url = ""
         self.secret: str | None = None
         self.forward_to: str | None = None  # what the test's "proxy" maps the public URL to
+        self.balance_to: list[str] = []  # or the bots a "load balancer" takes turns among
+        self._turn = itertools.count()
         self.posts: list[Post] = []
         self._task: asyncio.Task[None] | None = None
         self._closed = False
@@ -110,24 +116,32 @@ class WebhookDelivery:
         """Post the oldest pending update while a webhook is set and the test forwards it."""
         self._session = aiohttp.ClientSession()
         while not self._closed:
-            ready = self._updates.ready(1) if self.url and self.forward_to else []
+            forwarded = self.forward_to or self.balance_to
+            ready = self._updates.ready(1) if self.url and forwarded else []
             if not ready:
                 await self._updates.changed(RETRY_SECONDS)
                 continue
             update = ready[0]
-            status = await self._post(update)
-            self.posts.append(Post(update["update_id"], status))
+            target = self._target()
+            status = await self._post(target, update)
+            self.posts.append(Post(update["update_id"], status, target))
             if 200 <= status < 300:
                 self._updates.confirm(update["update_id"] + 1)
             else:
                 await asyncio.sleep(RETRY_SECONDS)
             self._changed()
 
-    async def _post(self, update: JSONDict) -> int:
-        assert self._session is not None and self.forward_to is not None
+    def _target(self) -> str:
+        if self.balance_to:
+            return self.balance_to[next(self._turn) % len(self.balance_to)]
+        assert self.forward_to is not None
+        return self.forward_to
+
+    async def _post(self, target: str, update: JSONDict) -> int:
+        assert self._session is not None
         headers = {} if self.secret is None else {"X-Telegram-Bot-Api-Secret-Token": self.secret}
         try:
-            async with self._session.post(self.forward_to, json=update, headers=headers) as answer:
+            async with self._session.post(target, json=update, headers=headers) as answer:
                 return answer.status
         except aiohttp.ClientError:
             return 0

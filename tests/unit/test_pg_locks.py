@@ -112,11 +112,10 @@ async def test_a_database_of_the_first_postgresql_release_is_upgraded_in_place(
     )
     await old.close()
 
-    async with await Store.open(postgres_url, CLOCK) as store:
-        async with store.db.read() as connection:
-            [version] = await connection.raw.fetchrow("SELECT version FROM briefbot_schema")
-            budget = await connection.raw.fetchval("SELECT to_regclass('send_budget')")
-            chats = await connection.raw.fetchval("SELECT count(*) FROM chats")
+    async with await Store.open(postgres_url, CLOCK) as store, store.db.read() as connection:
+        [version] = await connection.raw.fetchrow("SELECT version FROM briefbot_schema")
+        budget = await connection.raw.fetchval("SELECT to_regclass('send_budget')")
+        chats = await connection.raw.fetchval("SELECT count(*) FROM chats")
     assert (version, budget, chats) == (SCHEMA_VERSION, "send_budget", 1)
     assert SCHEMA_VERSION > BASE_VERSION
 

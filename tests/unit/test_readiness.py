@@ -50,7 +50,18 @@ async def test_a_long_tick_interval_moves_the_age_limit() -> None:
     assert (await readiness.ready()).ok
 
 
-async def test_a_process_standing_by_is_healthy_but_never_ready() -> None:
+async def test_a_standby_answering_on_a_webhook_is_ready_while_it_listens() -> None:
+    """It runs no tick (the sender does), so only its platforms and the database count."""
+    listening = [True]
+    readiness = Readiness(
+        Store(), {"telegram": lambda: listening[0]}, lambda: None, 60, standing_by=True
+    )
+    assert (await readiness.ready()).ok
+    listening[0] = False
+    assert (await readiness.ready()).text() == "telegram is not connected\n"
+
+
+async def test_a_process_standing_by_answering_nothing_is_healthy_but_never_ready() -> None:
     readiness = Readiness(Store(), {}, time.monotonic, 60, standing_by=True)
     assert (await readiness.health()).ok
     verdict = await readiness.ready()
