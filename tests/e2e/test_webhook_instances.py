@@ -1,6 +1,7 @@
 """Two `briefbot run` processes in webhook mode behind a load balancer, on one database.
 
-Telegram posts each update to one public URL; a load balancer hands them to the processes in
+Telegram posts each update to one public URL (the first test runs on a SQLite file and on
+PostgreSQL); a load balancer hands them to the processes in
 turn (the fake's `balance_to`). One process holds the sender lock and delivers; the other
 stands by for it and meanwhile answers the updates it is given. Both send on one token, whose
 limit the fake enforces (30 messages a second overall, one a second per chat): the answers of
@@ -25,6 +26,7 @@ from tests.e2e.delivery_process import BotProcess, free_port, write_config
 from tests.e2e.test_delivery_crash import TOKEN, subscribers_due_now
 from tests.e2e.test_monitoring import get, until
 from tests.e2e.test_one_sender import STANDING_BY, answers, logged
+from tests.e2e.test_postgres_instances import PRAYER_KEY
 from tests.fakes.telegram_api import FakeBotApi, User
 
 pytestmark = pytest.mark.timing  # real rates, two processes
@@ -39,7 +41,9 @@ async def api() -> AsyncIterator[FakeBotApi]:
         yield api
 
 
-def behind_the_balancer(folder: Path, api: FakeBotApi, database: Path, **sections: dict) -> Path:
+def behind_the_balancer(
+    folder: Path, api: FakeBotApi, database: Path | str, **sections: dict
+) -> Path:
     """A config in webhook mode listening on a port of its own, on the shared database."""
     webhook = {"public_url": PUBLIC_URL, "listen": "127.0.0.1", "port": free_port()}
     telegram = {"mode": "webhook", "webhook": webhook}
@@ -56,19 +60,27 @@ def listening_at(config: Path) -> str:
     return f"http://127.0.0.1:{port}/telegram"
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 async def test_the_standby_answers_its_share_within_the_one_budget(
-    api: FakeBotApi, tmp_path: Path, processes: Callable[[Path], BotProcess]
+    api: FakeBotApi,
+    tmp_path: Path,
+    processes: Callable[..., BotProcess],
+    backend: str,
+    request: pytest.FixtureRequest,
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
+    database: Path | str = tmp_path / "bot.sqlite3"
+    if backend == "postgresql":
+        database = request.getfixturevalue("postgres_url")
+    env = {"BRIEFBOT_PRAYER_KEY": PRAYER_KEY}
     chat_ids = await subscribers_due_now(database, 450)
     health = free_port()
     first_config = behind_the_balancer(tmp_path / "first", api, database)
     second_config = behind_the_balancer(
         tmp_path / "second", api, database, monitoring={"enabled": True, "port": health}
     )
-    first = processes(first_config)
+    first = processes(first_config, **env)
     await logged(first, "running on telegram", timeout=20)
-    second = processes(second_config)
+    second = processes(second_config, **env)
     await logged(second, STANDING_BY, timeout=20)
     assert "answering readers on telegram meanwhile" in second.output()
     api.webhook.balance_to = [listening_at(first_config), listening_at(second_config)]
