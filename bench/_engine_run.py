@@ -171,7 +171,7 @@ async def ticked(engine: Any, seconds: int, scheduled: bool) -> AsyncIterator[En
     try:
         yield await asyncio.wait_for(queued, 90)
     finally:
-        ticker.stop()
+        await ticker.stop()
 
 
 async def seed_due(services: Any, platform: str, count: int, when: datetime) -> None:

@@ -93,7 +93,7 @@ async def delivering(
     try:
         yield engine
     finally:
-        ticker.stop()
+        await ticker.stop()
         await engine.stop()
 
 

@@ -13,6 +13,7 @@ and the first tick runs at start to catch up after downtime.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[object]]
 HOUSEKEEPING_SECONDS = 3600
+STOP_WAIT_SECONDS = 10.0  # how long a stop lets a running tick or housekeeping finish
 # Any instant on a whole second: aligning an interval to it puts every fire on a multiple.
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -55,9 +57,13 @@ class Ticker:
         if housekeeping is not None:
             self._jobs.append(("housekeeping", housekeeping, tick_trigger(HOUSEKEEPING_SECONDS)))
         self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._running: set[asyncio.Task[object]] = set()
 
     async def _guarded(self, name: str, job: Job) -> None:
         what = f"the scheduled {name}"
+        task = asyncio.current_task()
+        assert task is not None
+        self._running.add(task)
         try:
             await job()
         except Exception as error:
@@ -65,6 +71,8 @@ class Ticker:
             self._health.failed(what, error)
         else:
             self._health.succeeded(what)
+        finally:
+            self._running.discard(task)
 
     def start(self) -> None:
         """Run every job now (to catch up after downtime) and then on its schedule; call from
@@ -82,6 +90,14 @@ class Ticker:
             )
         self.scheduler.start()
 
-    def stop(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+    async def stop(self) -> None:
+        """Schedule nothing more, and let a job that is running finish: cut off when the
+        loop closes, it would be logged as a failure with its traceback (a console session
+        piped in often ends while the first housekeeping still runs). APScheduler's shutdown
+        cancels the jobs it runs, so they are waited for first, with the scheduler paused."""
+        if not self.scheduler.running:
+            return
+        self.scheduler.pause()
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=STOP_WAIT_SECONDS)
+        self.scheduler.shutdown(wait=False)

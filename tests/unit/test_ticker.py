@@ -28,7 +28,7 @@ async def test_the_tick_runs_at_start_and_then_at_its_interval():
     try:
         await wait_until(lambda: len(runs) >= 3)
     finally:
-        ticker.stop()
+        await ticker.stop()
     assert runs[1] - runs[0] < 1.0  # the first run did not wait a whole interval's worth of setup
 
 
@@ -47,7 +47,7 @@ async def test_a_failing_tick_is_logged_and_the_next_one_still_runs(caplog):
     try:
         await wait_until(lambda: calls >= 2)
     finally:
-        ticker.stop()
+        await ticker.stop()
     assert "delivery-tick failed" in caplog.text
 
 
@@ -65,7 +65,7 @@ async def test_housekeeping_runs_alongside_the_tick():
     try:
         await asyncio.wait_for(done.wait(), 5)
     finally:
-        ticker.stop()
+        await ticker.stop()
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,21 @@ def test_ticks_fire_on_the_minute_or_on_multiples_of_a_test_interval(seconds, af
     now = datetime.fromisoformat(day + after).replace(tzinfo=UTC)
     expected = datetime.fromisoformat(day + fires).replace(tzinfo=UTC)
     assert tick_trigger(seconds).get_next_fire_time(None, now) == expected
+
+
+async def test_a_stop_lets_a_running_job_finish_instead_of_cutting_it_off():
+    started, finished = asyncio.Event(), asyncio.Event()
+
+    async def nothing() -> None:
+        return None
+
+    async def slow_housekeeping() -> None:
+        started.set()
+        await asyncio.sleep(0.2)
+        finished.set()
+
+    ticker = Ticker(nothing, seconds=60, housekeeping=slow_housekeeping)
+    ticker.start()
+    await asyncio.wait_for(started.wait(), 5)
+    await ticker.stop()
+    assert finished.is_set()
