@@ -224,13 +224,15 @@ async def _wait_for_sender_lock(
 
 
 async def stand_by(lock: FileSenderLock | PgSenderLock) -> bool:
-    """Try the lock every `CHECK_SECONDS` until it is ours (True) or SIGINT/SIGTERM (False)."""
+    """Try the lock every `CHECK_SECONDS` until it is ours (True) or SIGINT/SIGTERM (False).
+    A database that cannot be reached for a while (a server restarting) is waited out: its
+    `/healthz` says so meanwhile, for a supervisor to judge."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        while not await lock.try_acquire():
+        while not await _try_lock(lock):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), CHECK_SECONDS)
             if stop.is_set():
@@ -239,6 +241,14 @@ async def stand_by(lock: FileSenderLock | PgSenderLock) -> bool:
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
+
+async def _try_lock(lock: FileSenderLock | PgSenderLock) -> bool:
+    try:
+        return await lock.try_acquire()
+    except StoreError as error:
+        log.warning("cannot check the sender lock, trying again: %s", error)
+        return False
 
 
 async def run_bot(config: Config) -> int:

@@ -27,9 +27,18 @@ class PgServer:
     port: int
     folder: Path
     bindir: Path
+    options: str  # the server's command-line settings (pg_ctl -o)
 
     def url(self, database: str) -> str:
         return f"postgresql://{ADMIN}@127.0.0.1:{self.port}/{database}"
+
+    def restart(self) -> None:
+        """Stop the server as a crash or a failover would (every session cut at once), and
+        start it again on the same port and data."""
+        data = str(self.folder / "data")
+        pg_ctl, log = str(self.bindir / "pg_ctl"), str(self.folder / "server.log")
+        _as_owner([pg_ctl, "-D", data, "-m", "immediate", "-w", "stop"])
+        _as_owner([pg_ctl, "-D", data, "-l", log, "-o", self.options, "-w", "start"])
 
     def psql(self, sql: str) -> None:
         _as_owner(
@@ -116,7 +125,7 @@ def started() -> Iterator[PgServer]:
         ]
     )
     try:
-        yield PgServer(port, folder, binaries)
+        yield PgServer(port, folder, binaries, options)
     finally:
         _as_owner([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"])
         shutil.rmtree(folder, ignore_errors=True)

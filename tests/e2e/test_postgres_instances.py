@@ -23,6 +23,7 @@ from tests.e2e.delivery_process import BotProcess, write_config
 from tests.e2e.test_delivery_crash import CONCURRENCY, TOKEN, subscribers_due_now
 from tests.e2e.test_one_sender import STANDING_BY, TAKING_OVER, logged
 from tests.fakes.telegram_api import FakeBotApi
+from tests.pg_server import PgServer
 
 pytestmark = pytest.mark.timing  # real rates, SIGKILL and a takeover
 
@@ -81,5 +82,39 @@ async def test_a_standby_on_postgresql_takes_over_within_seconds_and_the_limit_h
     assert sum(n > 1 for n in counts.values()) <= CONCURRENCY  # only what was in flight
     assert api.stats.rate_limited_at == []  # one budget, and no burst at the takeover
     assert "running on" not in second.output().split(TAKING_OVER)[0]
+    second.signal(signal.SIGTERM)
+    assert await second.wait(timeout=15) == 0, second.output()
+
+
+async def test_a_server_restart_stops_the_sender_and_the_standby_carries_on(
+    api: FakeBotApi,
+    tmp_path: Path,
+    pg_server: PgServer,
+    postgres_url: str,
+    processes: Callable[..., BotProcess],
+) -> None:
+    """The sender's lock connection drops with the server, so it stops at once (it can no
+    longer prove it sends alone); the standby waits the outage out, and takes over once the
+    server is back, its own connection opened again."""
+    config = write_config(tmp_path, api, database=postgres_url, tick_seconds=1)
+    chat_ids = await subscribers_due_now(postgres_url, 600)
+    first = processes(config, BRIEFBOT_PRAYER_KEY=PRAYER_KEY)
+    await logged(first, "running on telegram", timeout=30)
+    second = processes(config, BRIEFBOT_PRAYER_KEY=PRAYER_KEY)
+    await logged(second, STANDING_BY, timeout=30)
+    await api.wait_for(lambda: api.stats.accepted >= 150, timeout=40)
+
+    await asyncio.to_thread(pg_server.restart)
+    assert await first.wait(timeout=15) == 1
+    assert "the connection holding the sender lock dropped" in first.output()
+    await logged(second, TAKING_OVER, timeout=20)
+
+    def everyone_served() -> bool:
+        return api.stats.accepted >= len(chat_ids) and all(digest_counts(api, chat_ids).values())
+
+    await api.wait_for(everyone_served, timeout=60)
+    counts = digest_counts(api, chat_ids)
+    assert sum(n > 1 for n in counts.values()) <= CONCURRENCY
+    assert api.stats.rate_limited_at == []
     second.signal(signal.SIGTERM)
     assert await second.wait(timeout=15) == 0, second.output()

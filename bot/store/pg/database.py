@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
@@ -28,8 +29,22 @@ from bot.store.pg.sql import translate
 PASSWORD_ENV = "BRIEFBOT_DATABASE_PASSWORD"
 CONNECT_TIMEOUT = 10.0
 LOCK_SPACE = 0x6272  # "br": the first key of every briefbot advisory lock
+# No JIT compilation: it pays off on long analytical queries, and the store's are short. A
+# busy tick's two big statements crossed `jit_above_cost` and spent 20 ms each compiling
+# (bench/scale.py at a million subscribers).
+SESSION_SETTINGS = {"jit": "off"}
 
 Parameters = Sequence[Any] | Mapping[str, Any]
+# What a connection the server has dropped raises when next used (an ended session that
+# the loop has not yet noticed leaves the protocol in a state it calls internal).
+DROPPED = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,
+)
+
+log = logging.getLogger(__name__)
 
 
 class Cursor:
@@ -111,12 +126,7 @@ class PgDatabase:
 
     @classmethod
     async def connect(cls, url: str) -> PgDatabase:
-        password = os.environ.get(PASSWORD_ENV) or None
-        try:
-            raw = await asyncpg.connect(url, password=password, timeout=CONNECT_TIMEOUT)
-        except (OSError, asyncpg.PostgresError, TimeoutError) as error:
-            raise StoreError(f"cannot open database {shown(url)}: {_said(error)}") from None
-        return cls(url, raw)
+        return cls(url, await _connect(url))
 
     @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[Connection]:
@@ -131,9 +141,12 @@ class PgDatabase:
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[Connection]:
         async with self._lock:
-            raw = self._require_open()
-            transaction = raw.transaction()
-            await transaction.start()
+            transaction = (await self._live()).transaction()
+            try:
+                await transaction.start()
+            except DROPPED:  # dropped since its last use, unnoticed: nothing was done yet
+                transaction = (await self._reconnect()).transaction()
+                await transaction.start()
             try:
                 yield self._connection
             except BaseException:
@@ -145,7 +158,7 @@ class PgDatabase:
     async def ping(self, timeout: float = 2.0) -> None:
         try:
             async with self._lock:
-                await self._require_open().fetchval("SELECT 1", timeout=timeout)
+                await (await self._live()).fetchval("SELECT 1", timeout=timeout)
         except (OSError, asyncpg.PostgresError, TimeoutError) as error:
             raise StoreError(f"cannot read database {self.path}: {_said(error)}") from None
 
@@ -159,9 +172,22 @@ class PgDatabase:
             if raw is not None:
                 await raw.close()
 
-    def _require_open(self) -> asyncpg.Connection:
+    async def _live(self) -> asyncpg.Connection:
+        """The connection, opened again if the server dropped it (a restart, a failover, a
+        terminated session): a lost session costs the statement it was running, not the
+        process. Called under the lock."""
         if self._raw is None:
             raise StoreError(f"database {self.path} is closed")
+        if self._raw.is_closed():
+            return await self._reconnect()
+        return self._raw
+
+    async def _reconnect(self) -> asyncpg.Connection:
+        log.warning("the connection to database %s dropped; connecting again", self.path)
+        if self._raw is not None:
+            self._raw.terminate()
+        self._raw = await _connect(self.url)
+        self._connection = Connection(self._raw)
         return self._raw
 
 
@@ -190,6 +216,18 @@ async def _schema_version(db: PgDatabase) -> int:
         # waits here and then finds it.
         await connection.raw.execute("SELECT pg_advisory_xact_lock($1, 0)", LOCK_SPACE)
         return await bring_up_to_date(connection.raw, db.path)
+
+
+async def _connect(url: str) -> asyncpg.Connection:
+    try:
+        return await asyncpg.connect(
+            url,
+            password=os.environ.get(PASSWORD_ENV) or None,
+            timeout=CONNECT_TIMEOUT,
+            server_settings=SESSION_SETTINGS,
+        )
+    except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+        raise StoreError(f"cannot open database {shown(url)}: {_said(error)}") from None
 
 
 def _said(error: BaseException) -> str:
