@@ -8,7 +8,9 @@ loop clock cannot share), a few seconds per test.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -42,12 +44,21 @@ async def turns(pacer: Pacer, count: int, *, urgent: bool, prefix: str) -> list[
     return list(await asyncio.gather(*(one(i) for i in range(count))))
 
 
+@contextlib.asynccontextmanager
+async def two_processes(store: Store, clock: FakeClock) -> AsyncIterator[tuple[Pacer, Pacer]]:
+    """Two pacers on Telegram's shared budget, each through a store of its own on the
+    database, as two processes would have."""
+    async with await Store.open(target_of(store), clock) as other:
+        yield (
+            Pacer(LIMITS, SharedSendBudget(store.db, "telegram", LIMITS.per_second)),
+            Pacer(LIMITS, SharedSendBudget(other.db, "telegram", LIMITS.per_second)),
+        )
+
+
 async def test_two_processes_sharing_the_budget_keep_one_limit(
     store: Store, clock: FakeClock
 ) -> None:
-    async with await Store.open(target_of(store), clock) as other:
-        sender = Pacer(LIMITS, SharedSendBudget(store.db, "telegram", LIMITS.per_second))
-        answering = Pacer(LIMITS, SharedSendBudget(other.db, "telegram", LIMITS.per_second))
+    async with two_processes(store, clock) as (sender, answering):
         deliveries, answers = await asyncio.gather(
             turns(sender, 60, urgent=False, prefix="d"),
             turns(answering, 30, urgent=True, prefix="a"),
@@ -69,9 +80,7 @@ async def test_pacers_without_the_shared_budget_break_the_limit(store: Store) ->
 async def test_a_flood_wait_one_process_was_told_holds_the_other(
     store: Store, clock: FakeClock
 ) -> None:
-    async with await Store.open(target_of(store), clock) as other:
-        told = Pacer(LIMITS, SharedSendBudget(store.db, "telegram", LIMITS.per_second))
-        unaware = Pacer(LIMITS, SharedSendBudget(other.db, "telegram", LIMITS.per_second))
+    async with two_processes(store, clock) as (told, unaware):
         started = time.time()
         told.pause(1.5)
         await asyncio.sleep(0.2)  # the pause reaches the database
