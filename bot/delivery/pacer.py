@@ -5,12 +5,21 @@ Three gates: a global rate (Telegram: about 30 messages a second), a minimum gap
 gate for everyone — unlike python-telegram-bot's AIORateLimiter, no other finishing request can
 release that pause early, because the pause is a deadline, not a lock.
 
-Global slots come from a slot source (`bot.delivery.slots`): the pacer's own evenly spaced
-plan, which also holds each send until the one `per_second` sends before it is a second old
-(Telegram and the fake Bot API count sends per sliding second), or, where several processes
-answer on one token, a budget they share in the database. A turn is only granted to a send
-that leaves at once: the caller waits for its chat (`wait_chat`), then for a free connection,
-and only then takes its turn (`take_turn`).
+Global slots are evenly spaced. At high rates (above 100/s) each slot is planned one interval
+after the previous *planned* slot, not after the moment the loop woke its sender: the event
+loop wakes a sleeper up to a millisecond late, and counting from the late wake-up would cap a
+1,000/s pacer near 550/s. Such making up for lateness is bounded (`SLACK`), so an idle pacer
+saves up no burst. At Telegram's ordinary 30/s a millisecond is nothing and slots simply follow
+the previous send, which leaves the network room for its jitter: a connection being opened
+can make a request arrive tens of milliseconds after the one sent after it. At any rate a
+second gate holds each send until the one `per_second` sends before it is a second (plus
+`WINDOW_MARGIN`) old, since Telegram (and the fake Bot API) count sends per sliding second.
+That gate counts a send when it is granted its turn, so a turn is only granted to a send that
+leaves at once: the caller waits for its chat (`wait_chat`), then for a free connection, and
+only then takes its turn (`take_turn`).
+
+Where other processes send on the same token, the global slots and each chat's gap come from
+a budget they share in the database instead (`bot.delivery.shared_turns`).
 
 One pacer per platform is shared by everything that sends there: the delivery engine and the
 adapter's answers to readers (its sender owns it). Answers are `urgent`: the next free slot
@@ -26,11 +35,15 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import math
 from collections import deque
 
 from bot.delivery.ports import Limits
-from bot.delivery.slots import LocalSlots, SharedSlots, Slots
+from bot.delivery.shared_turns import SharedTurns
 from bot.domain.ports import SendBudget
+from bot.domain.send_slots import WINDOW_MARGIN
+
+SLACK = 0.01  # seconds of lateness a slot may make up for, at rates where slots are closer
 
 
 class Pacer:
@@ -38,10 +51,14 @@ class Pacer:
         """`shared`: the token's budget in the database, where other processes send on it
         too; without it this pacer plans alone."""
         self.limits = limits
-        self._slots: Slots = (
-            LocalSlots(limits) if shared is None else SharedSlots(shared, limits, self._now)
+        self._shared = (
+            None if shared is None else SharedTurns(shared, limits.chat_interval, self._now)
         )
+        self._interval = 1.0 / limits.per_second
+        self._next_slot = 0.0
+        self._slack = SLACK if self._interval < SLACK else 0.0
         self._paused_until = 0.0
+        self._recent: deque[float] = deque(maxlen=max(1, math.floor(limits.per_second)))
         self._chat_ready: dict[str, float] = {}
         self._group_sent: dict[str, deque[float]] = {}
         # Sends waiting for a slot: (0 urgent / 1 not, arrival, future set when granted).
@@ -56,7 +73,8 @@ class Pacer:
     def pause(self, seconds: float) -> None:
         """Hold every send until `seconds` from now (a flood-control answer)."""
         self._paused_until = max(self._paused_until, self._now() + seconds)
-        self._slots.pause(self._paused_until)
+        if self._shared is not None:
+            self._shared.pause(self._paused_until)
 
     async def wait_chat(self, chat: str, is_group: bool) -> None:
         """Sleep until `chat` may have another message: its gap, and a group's minute budget.
@@ -76,11 +94,14 @@ class Pacer:
         sends is exactly what a sliding second (Telegram's, the fake's) refuses a second later.
         `urgent` (an answer to a reader) goes ahead of every send that is not.
         """
-        granted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiting, (0 if urgent else 1, next(self._arrivals), granted))
-        if self._granting is None:
-            self._granting = asyncio.create_task(self._grant())
-        now = await granted
+        if self._shared is not None:
+            now = await self._shared.take(chat, urgent)
+        else:
+            granted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+            heapq.heappush(self._waiting, (0 if urgent else 1, next(self._arrivals), granted))
+            if self._granting is None:
+                self._granting = asyncio.create_task(self._grant())
+            now = await granted
         self._chat_ready[chat] = now + self.limits.chat_interval
         if is_group:
             self._group_sent.setdefault(chat, deque()).append(now)
@@ -90,19 +111,24 @@ class Pacer:
         which one is chosen only when its slot has come, so a later urgent one still wins."""
         try:
             while self._waiting:
-                slot = await self._slots.next(self._now(), len(self._waiting))
                 now = self._now()
-                start = max(slot, self._paused_until)
+                start = max(self._next_slot, self._paused_until, self._window_opens())
                 if start > now:
                     await asyncio.sleep(start - now)
                     continue  # a pause may have come meanwhile
                 _, _, granted = heapq.heappop(self._waiting)
                 if granted.done():
                     continue  # its sender was cancelled while waiting: not a send
-                self._slots.take(now)
+                self._next_slot = max(self._next_slot, now - self._slack) + self._interval
+                self._recent.append(now)
                 granted.set_result(now)
         finally:
             self._granting = None
+
+    def _window_opens(self) -> float:
+        """When one more send keeps every second within `per_second` sends."""
+        recent = self._recent
+        return recent[0] + 1.0 + WINDOW_MARGIN if len(recent) == recent.maxlen else 0.0
 
     async def _wait_group_budget(self, chat: str) -> None:
         sent = self._group_sent.setdefault(chat, deque())

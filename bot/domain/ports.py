@@ -20,6 +20,7 @@ from bot.domain.chat import UNSET, ChatRecord, Unset
 from bot.domain.corrections import CorrectionProgress, SentRevision
 from bot.domain.figures import DeliveryStats, PlatformCounts, StoreStats
 from bot.domain.queue import Correction, DueSlot, EnqueueResult, Inputs, Job, Plan, Progress
+from bot.domain.send_slots import Reservation
 
 # The store: chats and what is kept about them
 
@@ -208,9 +209,10 @@ class SendBudget(Protocol):
     """Turns of one platform's sending rate, kept where every process that sends on the same
     token sees them (`bot.store.send_budget`). Times are Unix seconds (`time.time()`)."""
 
-    async def reserve(self, count: int) -> list[float]:
-        """Plan `count` sends from now on, in order; each is this caller's to use. "Now" is
-        read once the budget is locked, so a wait for the lock does not age the slots."""
+    async def reserve(self, chat: str, chat_interval: float) -> Reservation:
+        """Plan one send to `chat` from now on, keeping `chat_interval` seconds after the
+        chat's last one from any process. "Now" is read once the budget is locked, so a
+        wait for the lock does not age the slot."""
         ...
 
     async def pause_until(self, until: float) -> None:

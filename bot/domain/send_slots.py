@@ -12,8 +12,18 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 WINDOW_MARGIN = 0.02  # seconds beyond one second before a send leaves the counted window
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """A shared budget's answer: a slot at `at` (`granted`), or, when the chat has had a
+    message too lately for another, the time it may have one (no slot was taken)."""
+
+    at: float
+    granted: bool
 
 
 def depth(per_second: float) -> int:

@@ -39,7 +39,7 @@ def layer_of(module: str) -> str:
         "bot.delivery.ports",
         "bot.delivery.outcomes",
         "bot.delivery.pacer",
-        "bot.delivery.slots",  # where the pacer takes its turns from
+        "bot.delivery.shared_turns",  # where the pacer takes its turns from
     ):
         return "delivery-ports"
     parts = module.split(".")

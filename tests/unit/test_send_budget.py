@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -88,11 +89,31 @@ async def test_a_flood_wait_one_process_was_told_holds_the_other(
     assert answered - started >= 1.4
 
 
+async def test_a_chat_gets_one_message_a_second_whichever_process_sends_it(
+    store: Store, clock: FakeClock
+) -> None:
+    """A reader's answers from one process and their digest from the other keep the gap."""
+    async with two_processes(store, clock) as (sender, answering):
+        times = sorted(
+            await asyncio.gather(
+                *(turns(sender, 1, urgent=False, prefix="same") for _ in range(2)),
+                *(turns(answering, 1, urgent=True, prefix="same") for _ in range(2)),
+            )
+        )
+    gaps = [later[0] - earlier[0] for earlier, later in itertools.pairwise(times)]
+    assert min(gaps) >= 0.98  # the chat's one message a second, across both
+
+
 async def test_budgets_of_two_platforms_are_apart(store: Store) -> None:
     telegram = SharedSendBudget(store.db, "telegram", 2.0)
     discord = SharedSendBudget(store.db, "discord", 2.0)
-    first = await telegram.reserve(2)
-    other = await discord.reserve(2)
-    assert other[0] - first[0] < 0.1  # not behind telegram's turns
-    [third] = await telegram.reserve(1)
-    assert third >= first[0] + 1.0  # telegram's own second is full
+    first = await telegram.reserve("a", 1.0)
+    other = await discord.reserve("a", 1.0)
+    assert first.granted and other.granted
+    assert abs(other.at - first.at) < 0.1  # not behind telegram's turn
+    again = await telegram.reserve("a", 1.0)
+    assert not again.granted  # the chat had its message just now: no slot is taken
+    assert again.at == pytest.approx(first.at + 1.0)
+    second, third = await telegram.reserve("b", 1.0), await telegram.reserve("c", 1.0)
+    assert second.at == pytest.approx(first.at + 0.5)  # 2 a second, evenly spaced
+    assert third.at >= first.at + 1.0  # telegram's own second is full
