@@ -10,7 +10,11 @@ here once per statement (and cached), so that one set of modules serves both bac
   and `group_concat(x)` becomes `string_agg(x, ',')`;
 - the two-argument `max(a, b)` and `min(a, b)` become `GREATEST` and `LEAST`;
 - `a IS NOT b` (b not NULL) becomes `a IS DISTINCT FROM b`;
-- `temp.` becomes `pg_temp.`, and `WITHOUT ROWID` goes (every table has a key there).
+- `temp.` becomes `pg_temp.`, and `WITHOUT ROWID` goes (every table has a key there);
+- a list of `?` parameters, `x IN (?, ?, ?)`, becomes one array parameter, `x = ANY($1)`
+  (`NOT IN`: `<> ALL`), so that a statement's text no longer depends on how many values it
+  is given: a list of every length was a statement of its own to prepare and plan, 4-8 ms a
+  time against 0.2 ms, and the busiest statements of a 1,000/s sender have such lists.
 
 What cannot be rewritten safely (`UPDATE OR IGNORE`) is refused, so that a new statement
 fails in the tests on PostgreSQL rather than doing something else there.
@@ -18,6 +22,7 @@ fails in the tests on PostgreSQL rather than doing something else there.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Mapping, Sequence
@@ -31,6 +36,11 @@ _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 _ON_CONFLICT = re.compile(r"\bON\s+CONFLICT\b", re.IGNORECASE)
 _TEMP = re.compile(r"\btemp\.", re.IGNORECASE)
 _WITHOUT_ROWID = re.compile(r"\)\s*WITHOUT\s+ROWID", re.IGNORECASE)
+_IN_LIST = re.compile(r"\b(NOT\s+)?IN\s*\(\s*\?(?:\s*,\s*\?)*\s*\)", re.IGNORECASE)
+
+# How a statement's positional parameters are passed: one entry per `$n`, 0 for a value as it
+# is, k for the next k values as one array (an IN list).
+Shape = tuple[int, ...]
 
 
 class NotPortable(ValueError):
@@ -38,11 +48,12 @@ class NotPortable(ValueError):
 
 
 @functools.lru_cache(maxsize=1024)
-def _translated(sql: str) -> tuple[str, tuple[str, ...] | int]:
+def _translated(sql: str) -> tuple[str, tuple[str, ...] | Shape]:
     """The statement for PostgreSQL, and how its parameters are read: the names in order of
-    their numbers, or how many positional ones there are."""
+    their numbers, or the shape of the positional ones."""
     if _UPDATE_OR_IGNORE.search(sql):
         raise NotPortable(f"UPDATE OR IGNORE has no PostgreSQL form: {sql.strip()[:80]}")
+    sql, lists = _arrays(sql)
     text, names, positional = _parameters(sql)
     if _OR_IGNORE.search(text):
         text = _OR_IGNORE.sub("INSERT INTO", text)
@@ -54,20 +65,70 @@ def _translated(sql: str) -> tuple[str, tuple[str, ...] | int]:
     text = _IS_NOT.sub("IS DISTINCT FROM ", text)
     text = _TEMP.sub("pg_temp.", text)
     text = _WITHOUT_ROWID.sub(")", text)
-    return text, (tuple(names) if names else positional)
+    if names:
+        if lists:
+            raise NotPortable("a statement mixes an IN list of ? with :name parameters")
+        return text, tuple(names)
+    return text, _shape(positional, lists)
 
 
 def translate(sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> tuple[str, list]:
     """`sql` and its parameters as asyncpg takes them."""
     text, reading = _translated(sql)
-    if isinstance(reading, tuple):
+    if reading and isinstance(reading[0], str):
         assert isinstance(parameters, Mapping), "named parameters need a mapping"
-        values = [parameters[name] for name in reading]
-    else:
-        values = list(parameters.values() if isinstance(parameters, Mapping) else parameters)
-        if len(values) != reading:
-            raise ValueError(f"{reading} parameters expected, {len(values)} given")
-    return text, [int(v) if isinstance(v, bool) else v for v in values]
+        return text, [_plain(parameters[str(name)]) for name in reading]
+    values = list(parameters.values() if isinstance(parameters, Mapping) else parameters)
+    shape = [int(size) for size in reading]
+    expected = sum(size or 1 for size in shape)
+    if len(values) != expected:
+        raise ValueError(f"{expected} parameters expected, {len(values)} given")
+    passed: list[Any] = []
+    for size in shape:
+        taken, values = values[: size or 1], values[size or 1 :]
+        passed.append([_plain(v) for v in taken] if size else _plain(taken[0]))
+    return text, passed
+
+
+def _plain(value: Any) -> Any:
+    """Flags are 0/1 integers in the schema; Python's bools go as such."""
+    return int(value) if isinstance(value, bool) else value
+
+
+def _arrays(sql: str) -> tuple[str, dict[int, int]]:
+    """Each IN list of `?` parameters as one `?` compared with ANY (ALL for NOT IN); returns
+    the statement and, by that `?`'s number among the statement's (from 0), the list's length."""
+    marks = _marks(sql)
+    lists: dict[int, int] = {}
+    out, last, collapsed = [], 0, 0  # `collapsed`: parameters the lists so far took away
+    for match in _IN_LIST.finditer(sql):
+        inside = bisect.bisect_left(marks, match.end()) - bisect.bisect_left(marks, match.start())
+        if inside != match.group().count("?"):
+            continue  # quoted text, not parameters
+        lists[bisect.bisect_left(marks, match.start()) - collapsed] = inside
+        collapsed += inside - 1
+        out += [sql[last : match.start()], "<> ALL(?)" if match.group(1) else "= ANY(?)"]
+        last = match.end()
+    out.append(sql[last:])
+    return "".join(out), lists
+
+
+def _marks(sql: str) -> list[int]:
+    """Where the `?` parameters are: outside quotes, as `_parameters` reads them."""
+    marks, quote = [], ""
+    for index, char in enumerate(sql):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "?":
+            marks.append(index)
+    return marks
+
+
+def _shape(positional: int, lists: dict[int, int]) -> Shape:
+    """One entry per positional parameter: 0 for a value, a list's length for an array."""
+    return tuple(lists.get(index, 0) for index in range(positional))
 
 
 def _parameters(sql: str) -> tuple[str, list[str], int]:
