@@ -27,7 +27,7 @@ from bot.store import chats
 from bot.store.db import changes, fetch_all, placeholders
 from bot.store.outbox.corrections import forget_unreachable, read_edits, record_corrected
 from bot.store.outbox.sent import record_sent
-from bot.store.received import mark_received, received_before
+from bot.store.received import mark_received_each, received_before_each
 from bot.store.records import chat_from_row, day_text
 
 
@@ -86,9 +86,14 @@ async def read_inputs(connection: aiosqlite.Connection, jobs: Sequence[Job]) -> 
     edited = [edit.message.day for edit in inputs.edits.values()]
     days = sorted({day_text(d) for d in (*(j.day for j in digests), *edited) if d is not None})
     broadcasts = sorted({int(j.key) for j in jobs if j.job == BROADCAST})
-    for job in digests:
-        assert job.chat is not None and job.day is not None
-        inputs.received[job.id] = await received_before(connection, job.chat.pk, job.day)
+    wanted = {
+        job.id: (job.chat.pk, job.day)
+        for job in digests
+        if job.chat is not None and job.day is not None
+    }
+    seen = await received_before_each(connection, wanted.values())
+    for job_id, chat_day in wanted.items():
+        inputs.received[job_id] = seen[chat_day]
     if days:
         for row in await fetch_all(
             connection,
@@ -179,10 +184,14 @@ async def record(
     await record_corrected(connection, items, kept)
     remember = [i for i in items if i.done and i.entries and i.job.id in kept]
     pks = await _chat_pks(connection, [i.job.address for i in remember])
-    for item in remember:
-        pk = pks.get(item.job.address)
-        if pk is not None and item.job.day is not None:
-            await mark_received(connection, pk, item.entries, item.job.day)
+    await mark_received_each(
+        connection,
+        [
+            (pks[item.job.address], item.entries, item.job.day)
+            for item in remember
+            if item.job.address in pks and item.job.day is not None
+        ],
+    )
     return [item.job.id in kept for item in items], stored
 
 
