@@ -48,7 +48,8 @@ def run_child(target: Callable[..., None], *args: Any, timeout: float) -> Any:
     child.close()
     try:
         if not parent.poll(timeout):
-            raise TimeoutError(f"{target.__name__} sent nothing within {timeout:.0f}s")
+            name = getattr(target, "__name__", repr(target))  # a partial has no name
+            raise TimeoutError(f"{name} sent nothing within {timeout:.0f}s")
         return parent.recv()
     finally:
         process.join(5)

@@ -1,5 +1,6 @@
 """The engine's side of `bench.broadcast`: briefbot wired as `briefbot run` wires it, in a process
-of its own, with N subscribers due now in a temporary SQLite file.
+of its own, with N subscribers due now in a temporary SQLite file (or, given its URL, in an
+empty PostgreSQL database the parent made on the server it started).
 
 With no fake server to talk to, the platform sender is wrapped in `NullSender`, which renders
 every message as the real one does and then sends nothing: what is left is the engine's own
@@ -25,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bench._common import peak_rss_mb
+from bench._postgres import prayer_key
 from bot.core.reply import Reply
 from bot.delivery.outcomes import Delivered, Outcome
 from bot.domain.queue import EnqueueResult
@@ -88,20 +90,24 @@ async def run_engine(
     rate: float,
     settings: dict[str, Any],
     scheduled: bool = False,
+    database: str | None = None,
 ) -> dict[str, Any]:
     """Seed, tick once, drain at `rate` (beyond any configurable limit for a ceiling run);
     `settings` override `delivery.*` settings (e.g. concurrency). `scheduled`: seed everyone
     due at the next minute and let the scheduler's tick find them; report `due_monotonic`,
-    the due instant on the monotonic clock the fake stamps acceptances with."""
+    the due instant on the monotonic clock the fake stamps acceptances with. `database`: an
+    empty PostgreSQL database's URL to run on instead of a temporary SQLite file."""
     from bot.bootstrap import delivery_engine, open_services
     from bot.config import Config, DeliveryConfig
     from bot.runner import settle_heap
 
     side = platform_module(platform)
+    if database is not None:
+        prayer_key()
     with tempfile.TemporaryDirectory(prefix="briefbot-bench-") as folder:
         config = Config(
             content_dir=ROOT / "content",
-            database=Path(folder) / "bench.sqlite3",
+            database=database or Path(folder) / "bench.sqlite3",
             delivery=DeliveryConfig(**settings),
         )
         async with open_services(config, platforms=[platform]) as services:

@@ -23,6 +23,12 @@ peak memory is its own. The runs:
 * **http-only** — no engine: 32 tasks calling `bot.send_message` as fast as they can against
   a fake with no limit: the ceiling python-telegram-bot and its HTTP client (the bot's
   aiohttp request class) put on any sender here.
+* **NAME-postgresql** (ceiling-postgresql, engine-postgresql, capacity-postgresql,
+  ceiling-no-http-postgresql) — the engine run NAME with the store on PostgreSQL instead of
+  a SQLite file: one server for the whole invocation (tests/pg_server.py's, `fsync` and
+  `synchronous_commit` on, which the JSON line shows), an empty database of its own for each
+  run, seeded as the SQLite file is. Not in the default runs; name them beside their SQLite
+  twins: `--runs ceiling,ceiling-postgresql`.
 
 Lost and duplicated deliveries come from what the fake accepted, per subscriber: each must get
 exactly one message (a digest of the shipped library fits one Telegram message; the engine's
@@ -38,11 +44,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import functools
 import logging
 import os
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from typing import Any
@@ -56,6 +64,7 @@ from bench._engine_run import (
     platform_module,
     scheduled_engine_child,
 )
+from bench._postgres import PgServer, database, durability, server
 from bot.bootstrap import live_catalog
 from bot.core.digest import compose
 from bot.core.reply import Reply
@@ -95,11 +104,12 @@ class Run:
     # config's default (8). In flight = rate x round trip: 8 carry 30/s over round trips up
     # to 260 ms, but at 1,000/s they allow only 8 ms, which the fake's own answers exceed.
     concurrency: int | None = None
+    backend: str = "sqlite"  # where the engine's store is: "sqlite" or "postgresql"
 
 
 UNLIMITED = 1e9
 CEILING_CONCURRENCY = 32
-RUNS = {
+SQLITE_RUNS = {
     "engine": Run(scheduled_engine_child, 30.0, 30.0),
     "peer": Run(peer_child, 30.0, 30.0),
     "ceiling": Run(engine_child, 1000.0, 1000.0, ceiling=True, concurrency=CEILING_CONCURRENCY),
@@ -111,6 +121,13 @@ RUNS = {
     ),
     # No limit at the fake: a bare loop has no pacer, so a limit would only count refusals.
     "http-only": Run(bare_child, 1000.0, UNLIMITED, ceiling=True, concurrency=CEILING_CONCURRENCY),
+}
+# Every engine run again with its store on PostgreSQL (the peer and http-only have no store).
+ENGINE_CHILDREN = (engine_child, scheduled_engine_child)
+RUNS = SQLITE_RUNS | {
+    f"{name}-postgresql": replace(spec, backend="postgresql")
+    for name, spec in SQLITE_RUNS.items()
+    if spec.child in ENGINE_CHILDREN
 }
 
 
@@ -153,7 +170,21 @@ def _per_second(rate: float) -> str:
     return "any rate" if rate >= UNLIMITED else f"{rate:g}/s"
 
 
-def run(name: str, platform: str, count: int, settings: dict) -> dict[str, Any]:
+@contextlib.contextmanager
+def contender_of(spec: Run, pg: PgServer | None) -> Iterator[Callable[..., None]]:
+    """The child to run for `spec`: as it is on SQLite (its own temporary file); on PostgreSQL
+    given an empty database of its own on `pg`, dropped when the run is over."""
+    if spec.backend == "sqlite":
+        yield spec.child
+        return
+    assert pg is not None, "a PostgreSQL run needs the server main() starts"
+    with database(pg) as url:
+        yield functools.partial(spec.child, database=url)
+
+
+def run(
+    name: str, platform: str, count: int, settings: dict, pg: PgServer | None = None
+) -> dict[str, Any]:
     spec = RUNS[name]
     side = platform_module(platform)
     if spec.concurrency is not None:
@@ -165,19 +196,35 @@ def run(name: str, platform: str, count: int, settings: dict) -> dict[str, Any]:
         flush=True,
     )
     timeout = 4 * count / min(spec.rate, 100.0) + 300
-    server = ChildServer(side.serve_fake, spec.fake_rate, 1.0) if spec.fake_rate else None
+    fake = ChildServer(side.serve_fake, spec.fake_rate, 1.0) if spec.fake_rate else None
     try:
-        address = server.address if server else None
-        contender = run_child(
-            spec.child, platform, address, count, spec.rate, settings, timeout=timeout
-        )
+        address = fake.address if fake else None
+        with contender_of(spec, pg) as child:
+            contender = run_child(
+                child, platform, address, count, spec.rate, settings, timeout=timeout
+            )
     finally:
-        records = server.stop() if server else None
+        records = fake.stop() if fake else None
     figures = judge(name, records or contender["records"], contender, count)
     figures["concurrency"] = in_flight
+    if spec.child in ENGINE_CHILDREN:
+        figures["backend"] = spec.backend
     if records:
         figures["fake_peak_rss_mb"] = records["peak_rss_mb"]
     return figures
+
+
+def run_all(names: list[str], platform: str, counts: dict[str, int], settings: dict) -> dict:
+    """Every run in turn, and the PostgreSQL server's commit settings if any run used it: one
+    server for the invocation, started only if a run needs it."""
+    on_postgresql = any(RUNS[name].backend == "postgresql" for name in names)
+    with contextlib.ExitStack() as stack:
+        pg = stack.enter_context(server()) if on_postgresql else None
+        figures: dict[str, Any] = {}
+        if pg is not None:  # refuse a server that would flatter the figures before any run
+            figures["postgresql"] = asyncio.run(durability(pg.url("postgres")))
+        figures["runs"] = [run(name, platform, counts[name], settings, pg) for name in names]
+        return figures
 
 
 def table(runs: list[dict]) -> None:
@@ -212,7 +259,9 @@ def main() -> None:
     )
     parser.add_argument("--platform", default="telegram", choices=[*sorted(PLATFORMS), "discord"])
     parser.add_argument(
-        "--runs", default=",".join(RUNS), help="comma-separated, of: " + ", ".join(RUNS)
+        "--runs",
+        default=",".join(SQLITE_RUNS),
+        help="comma-separated, of: " + ", ".join(RUNS) + " (default: every SQLite run)",
     )
     parser.add_argument(
         "--concurrency", type=int, default=None, help="delivery.concurrency (default: config's)"
@@ -226,23 +275,22 @@ def main() -> None:
         emit({"benchmark": "broadcast", **figures})
         return
     settings = {} if args.concurrency is None else {"concurrency": args.concurrency}
+    names = args.runs.split(",")
+    unknown = [name for name in names if name not in RUNS]
+    if unknown:
+        parser.error(f"unknown runs: {', '.join(unknown)}")
+    ceiling = args.ceiling_subscribers or args.subscribers
+    counts = {name: ceiling if RUNS[name].ceiling else args.subscribers for name in names}
     load_before = load_average()
-    runs = []
-    for name in args.runs.split(","):
-        count = (
-            (args.ceiling_subscribers or args.subscribers)
-            if RUNS[name].ceiling
-            else args.subscribers
-        )
-        runs.append(run(name, args.platform, count, settings))
-    table(runs)
+    figures = run_all(names, args.platform, counts, settings)
+    table(figures["runs"])
     emit(
         {
             "benchmark": "broadcast",
             "platform": args.platform,
             "subscribers": args.subscribers,
             "settings": settings,
-            "runs": runs,
+            **figures,
             "load_before": load_before,
             "load_after": load_average(),
             "cpus": os.cpu_count(),
