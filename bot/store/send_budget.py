@@ -8,9 +8,10 @@ from another would otherwise break together.
 
 One row per platform holds the planned times of the latest sends and any flood-control pause
 one of the processes was told about; one row per recently sent-to chat holds when it may have
-its next message. `reserve` plans the next slot (`send_slots.plan_slots`) under the platform
-row's lock (`BEGIN IMMEDIATE` on SQLite, `FOR UPDATE` on PostgreSQL), one short transaction a
-send: about thirty a second at Telegram's full rate.
+its next message (its gap plus the window's margin: two processes' sends to one chat travel
+apart, and one may arrive late). `reserve` plans the next slot (`send_slots.plan_slots`)
+under the platform row's lock (`BEGIN IMMEDIATE` on SQLite, `FOR UPDATE` on PostgreSQL),
+one short transaction a send: about thirty a second at Telegram's full rate.
 
 The rows are about the next second only: on PostgreSQL the tables are unlogged and the
 transactions do not wait for the WAL flush; losing them in a crash loses nothing.
@@ -25,7 +26,7 @@ from collections.abc import Callable
 
 import aiosqlite
 
-from bot.domain.send_slots import Reservation, depth, plan_slots
+from bot.domain.send_slots import WINDOW_MARGIN, Reservation, depth, plan_slots
 from bot.store.db import Database, fetch_one
 
 CHAT_WAIT = 0.1  # seconds: a chat ready sooner than this gets its slot then, not a refusal
@@ -86,7 +87,7 @@ class SharedSendBudget:
             await connection.execute(
                 "INSERT INTO send_budget_chats (platform, chat_id, ready_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (platform, chat_id) DO UPDATE SET ready_at = excluded.ready_at",
-                (self.platform, chat, slot + chat_interval),
+                (self.platform, chat, slot + chat_interval + WINDOW_MARGIN),
             )
             if next(self._reservations) % PRUNE_EVERY == 0:
                 await connection.execute(
