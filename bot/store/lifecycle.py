@@ -15,20 +15,29 @@ from bot.domain.address import Address
 from bot.domain.chat import ChatRecord
 from bot.store import prayers
 from bot.store.chats import fetch_chat, require_chat
-from bot.store.db import changes
+from bot.store.db import fetch_all
 from bot.store.received import copy_received
 from bot.store.records import day_text, to_unix
 
 
 async def forget(connection: aiosqlite.Connection, address: Address) -> bool:
     """Delete the chat and everything about it; True if anything was stored."""
-    deleted = await changes(
+    deleted = await fetch_all(
         connection,
-        "DELETE FROM chats WHERE platform = ? AND chat_id = ?",
+        "DELETE FROM chats WHERE platform = ? AND chat_id = ? RETURNING id",
         (address.platform, address.chat_id),
     )
+    for row in deleted:
+        await delete_queue_rows(connection, row["id"])
     prayed = await prayers.forget(connection, address)
     return bool(deleted or prayed)
+
+
+async def delete_queue_rows(connection: aiosqlite.Connection, pk: int) -> None:
+    """A deleted chat's queue rows. SQLite's foreign key deletes them already; PostgreSQL's
+    queue has none (migration 011). Run after the chat's own delete: on PostgreSQL that waits
+    for a tick that holds the chat, and then sees the rows the tick queued."""
+    await connection.execute("DELETE FROM outbox WHERE chat_pk = ?", (pk,))
 
 
 async def move_chat(
@@ -66,6 +75,7 @@ async def move_chat(
     )
     await copy_received(connection, drop.pk, keep.pk)
     await connection.execute("DELETE FROM chats WHERE id = ?", (drop.pk,))
+    await delete_queue_rows(connection, drop.pk)
     last_days = [d for d in (keep.last_day, drop.last_day) if d is not None]
     await connection.execute(
         """

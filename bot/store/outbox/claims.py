@@ -75,6 +75,11 @@ async def claim(
                 chat=chat,
             )
         )
+    orphans = set(ids) - {job.id for job in jobs}
+    if orphans:  # queued for a chat deleted meanwhile (PostgreSQL's queue has no foreign key)
+        await connection.execute(
+            f"DELETE FROM outbox WHERE id IN ({placeholders(list(orphans))})", list(orphans)
+        )
     return jobs
 
 

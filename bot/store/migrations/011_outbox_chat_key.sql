@@ -1,0 +1,6 @@
+-- 011: nothing changes on SQLite. On PostgreSQL (bot/store/pg/migrations/011) the queue's
+-- foreign key to chats goes: checked row by row, each check locking its chat, it was a fifth
+-- of a busy minute's tick at a million subscribers there. What it gave is kept by the store
+-- on both backends: /forget and a chat's move delete its queue rows themselves, a tick queues
+-- only chats it has just moved on (locked, so not deleted under it), and a claimed row whose
+-- chat is gone is deleted. Here the key stays, and SQLite's single writer needs none of that.
