@@ -71,26 +71,32 @@ _MOVE_ON = f"""UPDATE chats SET
 # above do in their order. Its joins are spelled for PostgreSQL's planner: the due chats are
 # read first (the due index's range) and then hashed against the slot plans, not looked up
 # plan by plan (every plan's due instant is the same one, so each lookup would read them
-# all), and the chats to move on are found by the same range again rather than by walking
-# the primary key. Only chats it moved on are queued: the move locks them, so a /forget from
-# another instance either waits for this tick (and then deletes what it queued) or came
-# first (and its chat is skipped), as the foreign key PostgreSQL's queue lacks would ensure
-# (migration 011). At a million subscribers the one statement and the key's absence took a
-# busy minute's tick from about 600 ms to under 500 (bench/scale.py); what is left is mostly
-# writing: each due chat's row is rewritten (its due time is indexed), with a full-page
-# image of its page after a checkpoint.
-_DUE_RANGE = "{t}subscribed = 1 AND {t}platform = :platform AND {t}next_due_utc <= :upto"
+# all); the update finds each chat by its key alone, since offered the due range as well the
+# planner may scan the plans once per chat (17 s for 10,000 chats due in one slot). What the
+# update checks besides (still subscribed, slot unchanged) is checked again on a chat another
+# instance changed meanwhile, which then keeps that change and is not queued: only chats it
+# moved on are queued. The move locks them, so a /forget from another instance either waits
+# for this tick (and then deletes what it queued) or came first (and its chat is skipped),
+# as the foreign key PostgreSQL's queue lacks would ensure (migration 011). At a million
+# subscribers this statement and the key's absence took a busy minute's tick from about
+# 600 ms to about 430 (bench/scale.py); what is left is mostly writing: each due chat's row
+# is rewritten (its due time is indexed), with a full-page image of its page after a
+# checkpoint.
+_DUE_RANGE = "subscribed = 1 AND platform = :platform AND next_due_utc <= :upto"
 _QUEUE_AND_MOVE_ON = f"""WITH due AS MATERIALIZED (
         SELECT id, platform, last_day, delivery_time, timezone, next_due_utc
-        FROM chats WHERE {_DUE_RANGE.format(t="")}
+        FROM chats WHERE {_DUE_RANGE}
     ), planned AS MATERIALIZED (
-        SELECT d.id, d.platform, d.last_day, p.day, p.send, p.next_due
+        SELECT d.id, d.platform, d.last_day, d.delivery_time, d.timezone, d.next_due_utc,
+               p.day, p.send, p.next_due
         FROM due d JOIN temp.due_plan p ON p.delivery_time = d.delivery_time
             AND p.timezone = d.timezone AND p.due = d.next_due_utc
     ), moved AS (
         UPDATE chats SET last_day = GREATEST(coalesce(chats.last_day, ''), planned.day),
                          next_due_utc = planned.next_due, updated_at = :now
-        FROM planned WHERE chats.id = planned.id AND {_DUE_RANGE.format(t="chats.")}
+        FROM planned WHERE chats.id = planned.id AND chats.subscribed = 1
+            AND chats.next_due_utc = planned.next_due_utc
+            AND chats.delivery_time = planned.delivery_time AND chats.timezone = planned.timezone
         RETURNING planned.id, planned.platform, planned.last_day, planned.day, planned.send
     ), queued AS (
         INSERT INTO outbox
