@@ -15,7 +15,6 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.adapters.console import CONSOLE, CONSOLE_USER, Console, ConsoleSender
@@ -34,11 +33,11 @@ from bot.monitoring.measured import MeasuredSender, measured_tick
 from bot.monitoring.metrics import Metrics
 from bot.monitoring.readiness import Readiness
 from bot.platforms import Platform, Running, enabled_platforms
+from bot.standby import sender_lock, stand_by
 from bot.store import StoreError, location
-from bot.store.sender_lock import CHECK_SECONDS, FileSenderLock
 
 if TYPE_CHECKING:
-    from bot.store.pg.sender import PgSenderLock
+    from bot.standby import SenderLock
 
 log = logging.getLogger(__name__)
 
@@ -187,19 +186,8 @@ async def wait_for_stop(unhealthy: asyncio.Event) -> bool:
             loop.remove_signal_handler(sig)
 
 
-def sender_lock(database: Path | str) -> FileSenderLock | PgSenderLock:
-    """The lock that makes this process the one sender: a file beside a SQLite database, an
-    advisory lock on a PostgreSQL server."""
-    path = location.sqlite_file(database)
-    if path is not None:
-        return FileSenderLock(path)
-    from bot.store.pg.sender import PgSenderLock
-
-    return PgSenderLock(str(database))
-
-
 async def _wait_for_sender_lock(
-    lock: FileSenderLock | PgSenderLock,
+    lock: SenderLock,
     services: Services,
     config: Config,
     answering: dict[str, Running],
@@ -221,34 +209,6 @@ async def _wait_for_sender_lock(
     # one message a second): wait that second out rather than meet it with a burst of 429s.
     await asyncio.sleep(TAKEOVER_PAUSE_SECONDS)
     return True
-
-
-async def stand_by(lock: FileSenderLock | PgSenderLock) -> bool:
-    """Try the lock every `CHECK_SECONDS` until it is ours (True) or SIGINT/SIGTERM (False).
-    A database that cannot be reached for a while (a server restarting) is waited out: its
-    `/healthz` says so meanwhile, for a supervisor to judge."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        while not await _try_lock(lock):
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), CHECK_SECONDS)
-            if stop.is_set():
-                return False
-        return True
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
-
-
-async def _try_lock(lock: FileSenderLock | PgSenderLock) -> bool:
-    try:
-        return await lock.try_acquire()
-    except StoreError as error:
-        log.warning("cannot check the sender lock, trying again: %s", error)
-        return False
 
 
 async def run_bot(config: Config) -> int:

@@ -32,12 +32,19 @@ def depth(per_second: float) -> int:
 
 
 def plan_slots(
-    recent: Sequence[float], *, now: float, count: int, per_second: float, paused_until: float
+    recent: Sequence[float],
+    *,
+    now: float,
+    count: int,
+    per_second: float,
+    paused_until: float,
+    margin: float = WINDOW_MARGIN,
 ) -> tuple[list[float], list[float]]:
     """The next `count` slots at or after `now`, and the timeline to keep after them.
 
     `recent` is the planned times of the latest slots, oldest first (longer is fine: only the
     last `depth` count). Times are seconds on any clock, the same one for every argument.
+    `margin`: how far beyond a second the send `per_second` slots earlier must be.
     """
     interval = 1.0 / per_second
     timeline = deque(recent, maxlen=depth(per_second))
@@ -47,7 +54,7 @@ def plan_slots(
     slots = []
     for _ in range(count):
         if len(timeline) == timeline.maxlen:
-            start = max(start, timeline[0] + 1.0 + WINDOW_MARGIN)
+            start = max(start, timeline[0] + 1.0 + margin)
         slots.append(start)
         timeline.append(start)
         start += interval

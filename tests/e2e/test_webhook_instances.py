@@ -13,6 +13,7 @@ both processes and the fake never refuses a send.
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -37,8 +38,15 @@ READERS = [User(90_000 + n, f"Reader{n}") for n in range(45)]
 
 @pytest.fixture
 async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi(TOKEN, global_rate=30, per_chat_rate=1) as api:
-        yield api
+    """The fake at 30/s and 1/s per chat, with this process's cycle collector paused while
+    it runs, as in test_postgres_instances: a collection among its transcripts would hold its
+    loop and bunch its arrival stamps into a burst the bots never sent."""
+    gc.disable()
+    try:
+        async with FakeBotApi(TOKEN, global_rate=30, per_chat_rate=1) as api:
+            yield api
+    finally:
+        gc.enable()
 
 
 def behind_the_balancer(

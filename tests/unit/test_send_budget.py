@@ -19,9 +19,8 @@ import pytest
 from bot.delivery.pacer import Pacer
 from bot.delivery.ports import Limits
 from bot.domain.clock import FakeClock
-from bot.domain.send_slots import WINDOW_MARGIN
 from bot.store import Store
-from bot.store.send_budget import SharedSendBudget
+from bot.store.send_budget import SHARED_MARGIN, SharedSendBudget
 from tests.unit.test_send_slots import most_in_one_second
 
 pytestmark = pytest.mark.timing
@@ -114,7 +113,7 @@ async def test_budgets_of_two_platforms_are_apart(store: Store) -> None:
     assert abs(other.at - first.at) < 0.1  # not behind telegram's turn
     again = await telegram.reserve("a", 1.0)
     assert not again.granted  # the chat had its message just now: no slot is taken
-    assert again.at == pytest.approx(first.at + 1.0 + WINDOW_MARGIN)
+    assert again.at == pytest.approx(first.at + 1.0 + SHARED_MARGIN)
     second, third = await telegram.reserve("b", 1.0), await telegram.reserve("c", 1.0)
     assert second.at == pytest.approx(first.at + 0.5)  # 2 a second, evenly spaced
     assert third.at >= first.at + 1.0  # telegram's own second is full
