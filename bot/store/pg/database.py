@@ -23,6 +23,7 @@ import asyncpg
 
 from bot.store.errors import StoreError
 from bot.store.location import shown
+from bot.store.pg.batch import insert_many
 from bot.store.pg.schema import SCHEMA_VERSION, bring_up_to_date
 from bot.store.pg.sql import translate
 
@@ -101,7 +102,7 @@ class Connection:
         if not rows:
             return
         text, _ = translate(sql, rows[0])
-        await self.raw.executemany(text, [translate(sql, row)[1] for row in rows])
+        await insert_many(self.raw, text, [translate(sql, row)[1] for row in rows])
 
     async def _run(self, sql: str, parameters: Parameters) -> Cursor:
         text, values = translate(sql, parameters)
