@@ -64,7 +64,7 @@ from bench._engine_run import (
     platform_module,
     scheduled_engine_child,
 )
-from bench._postgres import PgServer, database, durability, server
+from bench._postgres import PgServer, database, durability, server, server_cpu_seconds
 from bot.bootstrap import live_catalog
 from bot.core.digest import compose
 from bot.core.reply import Reply
@@ -197,6 +197,7 @@ def run(
     )
     timeout = 4 * count / min(spec.rate, 100.0) + 300
     fake = ChildServer(side.serve_fake, spec.fake_rate, 1.0) if spec.fake_rate else None
+    server_cpu = server_cpu_seconds(pg) if pg is not None and spec.backend != "sqlite" else None
     try:
         address = fake.address if fake else None
         with contender_of(spec, pg) as child:
@@ -211,6 +212,9 @@ def run(
         figures["backend"] = spec.backend
     if records:
         figures["fake_peak_rss_mb"] = records["peak_rss_mb"]
+    if server_cpu is not None:
+        assert pg is not None
+        figures["server_cpu_seconds"] = round(server_cpu_seconds(pg) - server_cpu, 2)
     return figures
 
 
