@@ -17,7 +17,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -32,6 +32,26 @@ PURGE_TRIES, PURGE_PAUSE = 40, 0.05  # up to 2 s for our own checkpointer to fin
 WAL_SIZE_LIMIT = 32 * 2**20
 
 Parameters = Sequence[Any] | Mapping[str, Any]
+
+
+class Transactions(Protocol):
+    """What the store's modules need of a database: SQLite's `Database` below, or
+    PostgreSQL's `PgDatabase` (`bot.store.pg.database`). The modules are written against
+    aiosqlite's connection; PostgreSQL's answers as one, so a block's connection is typed
+    by the functions it is passed to."""
+
+    @property
+    def path(self) -> Path | str: ...
+
+    def write(self) -> contextlib.AbstractAsyncContextManager[Any]: ...
+
+    def read(self) -> contextlib.AbstractAsyncContextManager[Any]: ...
+
+    async def ping(self, timeout: float = 2.0) -> None: ...
+
+    async def purge_log(self) -> None: ...
+
+    async def close(self, *, checkpoint: bool = True) -> None: ...
 
 
 class Database:

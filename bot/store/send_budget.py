@@ -27,7 +27,7 @@ from collections.abc import Callable
 import aiosqlite
 
 from bot.domain.send_slots import Reservation, depth, plan_slots
-from bot.store.db import Database, fetch_one
+from bot.store.db import Transactions, fetch_one
 
 # Sends planned here leave from several processes, each its own way to Telegram: a busy
 # process may send a slot late while another's next ones leave on time, and no process
@@ -44,7 +44,7 @@ class SharedSendBudget:
 
     def __init__(
         self,
-        db: Database,
+        db: Transactions,
         platform: str,
         per_second: float,
         wall_time: Callable[[], float] = time.time,

@@ -24,14 +24,14 @@ from bot.domain.chat import UNSET, ChatRecord, Unset
 from bot.domain.clock import Clock
 from bot.domain.figures import PlatformCounts, StoreStats
 from bot.store import chats, lifecycle, location, prayers, received, stats
-from bot.store.db import Database
+from bot.store.db import Transactions
 from bot.store.migrate import open_database
 
 logger = logging.getLogger(__name__)
 
 
 class Store:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Transactions, clock: Clock) -> None:
         self._db = db
         self._clock = clock
 
@@ -42,11 +42,11 @@ class Store:
         if location.is_postgres(path):
             from bot.store.pg.database import open_pg
 
-            return cls(await open_pg(str(path)), clock)  # type: ignore[arg-type]
+            return cls(await open_pg(str(path)), clock)
         return cls(await open_database(Path(path)), clock)
 
     @property
-    def db(self) -> Database:
+    def db(self) -> Transactions:
         """The shared connection, for modules that keep their own tables in this file."""
         return self._db
 

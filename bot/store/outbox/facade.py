@@ -34,7 +34,7 @@ from bot.domain.queue import (
     Progress,
 )
 from bot.domain.secrets import scrub
-from bot.store.db import Database
+from bot.store.db import Database, Transactions
 from bot.store.outbox import broadcasts, claims, corrections, enqueue, figures, retention, sent
 from bot.store.outbox.workers import FileWorkerLocks
 from bot.store.records import to_unix
@@ -46,7 +46,7 @@ PruneBatch = Callable[[aiosqlite.Connection, int, int], Awaitable[int]]
 
 
 class Outbox:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Transactions, clock: Clock) -> None:
         self._db = db
         self._clock = clock
         self._workers = _worker_locks(db)
@@ -238,11 +238,13 @@ class Outbox:
                 return removed
 
 
-def _worker_locks(db: Database) -> FileWorkerLocks | PgWorkerLocks:
+def _worker_locks(db: Transactions) -> FileWorkerLocks | PgWorkerLocks:
     """How this database proves a sender dead: lock files beside a SQLite file, advisory
     locks on a PostgreSQL server."""
     if isinstance(db, Database):
         return FileWorkerLocks(db.path)
-    from bot.store.pg.database import PgWorkerLocks
+    from bot.store.pg.database import PgDatabase, PgWorkerLocks
 
+    if not isinstance(db, PgDatabase):
+        raise TypeError(f"no way to prove a sender dead on a {type(db).__name__}")
     return PgWorkerLocks(db)
