@@ -23,6 +23,7 @@ another form (an expression among the values, no column list with `DO UPDATE`) g
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class Insert:
         return len(keys) < len(rows)
 
 
+@functools.lru_cache(maxsize=256)  # read once per statement, as `sql.translate` is
 def parse(text: str) -> Insert | None:
     """`text` (PostgreSQL's dialect, `$n` parameters) as an `Insert`, or None when it is not
     a plain one-row INSERT of its parameters in order."""
