@@ -71,31 +71,33 @@ _MOVE_ON = f"""UPDATE chats SET
 # above do in their order. Its joins are spelled for PostgreSQL's planner: the due chats are
 # read first (the due index's range) and then hashed against the slot plans, not looked up
 # plan by plan (every plan's due instant is the same one, so each lookup would read them
-# all); the update finds each chat by its key alone, since offered the due range as well the
-# planner may scan the plans once per chat (17 s for 10,000 chats due in one slot). What the
-# update checks besides (still subscribed, slot unchanged) is checked again on a chat another
-# instance changed meanwhile, which then keeps that change and is not queued: only chats it
-# moved on are queued. The move locks them, so a /forget from another instance either waits
-# for this tick (and then deletes what it queued) or came first (and its chat is skipped),
-# as the foreign key PostgreSQL's queue lacks would ensure (migration 011). At a million
-# subscribers this statement and the key's absence took a busy minute's tick from about
-# 600 ms to about 430 (bench/scale.py); what is left is mostly writing: each due chat's row
-# is rewritten (its due time is indexed), with a full-page image of its page after a
-# checkpoint.
+# all); the update finds each chat where the due read found it (its `ctid`, the row's place
+# in the table: no probe of the primary key, about 75 ms of 16,450 chats) and never by the
+# due range, since offered that the planner may scan the plans once per chat (17 s for 10,000
+# chats due in one slot). A row another instance updated meanwhile has moved: PostgreSQL
+# follows it to its newest version, and what the update checks besides (the same chat, still
+# subscribed, slot unchanged) is checked again on that version, so a chat changed meanwhile
+# keeps that change and, if its slot moved, is not queued: only chats it moved on are
+# queued. The move locks them, so a /forget from another instance either waits for this tick
+# (and then deletes what it queued) or came first (and its chat is skipped), as the foreign
+# key PostgreSQL's queue lacks would ensure (migration 011). At a million subscribers this
+# statement, the key's absence and the `ctid` took a busy minute's tick from about 600 ms to
+# about 380 (bench/scale.py); what is left is mostly writing: each due chat's row is
+# rewritten (its due time is indexed), with a full-page image of its page after a checkpoint.
 _DUE_RANGE = "subscribed = 1 AND platform = :platform AND next_due_utc <= :upto"
 _QUEUE_AND_MOVE_ON = f"""WITH due AS MATERIALIZED (
-        SELECT id, platform, last_day, delivery_time, timezone, next_due_utc
+        SELECT ctid AS tid, id, platform, last_day, delivery_time, timezone, next_due_utc
         FROM chats WHERE {_DUE_RANGE}
     ), planned AS MATERIALIZED (
-        SELECT d.id, d.platform, d.last_day, d.delivery_time, d.timezone, d.next_due_utc,
-               p.day, p.send, p.next_due
+        SELECT d.tid, d.id, d.platform, d.last_day, d.delivery_time, d.timezone,
+               d.next_due_utc, p.day, p.send, p.next_due
         FROM due d JOIN temp.due_plan p ON p.delivery_time = d.delivery_time
             AND p.timezone = d.timezone AND p.due = d.next_due_utc
     ), moved AS (
         UPDATE chats SET last_day = GREATEST(coalesce(chats.last_day, ''), planned.day),
                          next_due_utc = planned.next_due, updated_at = :now
-        FROM planned WHERE chats.id = planned.id AND chats.subscribed = 1
-            AND chats.next_due_utc = planned.next_due_utc
+        FROM planned WHERE chats.ctid = planned.tid AND chats.id = planned.id
+            AND chats.subscribed = 1 AND chats.next_due_utc = planned.next_due_utc
             AND chats.delivery_time = planned.delivery_time AND chats.timezone = planned.timezone
         RETURNING planned.id, planned.platform, planned.last_day, planned.day, planned.send
     ), queued AS (
